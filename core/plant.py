@@ -1,0 +1,307 @@
+"""The plant as configured in plant.yaml: people, places, equipment and the rules that use them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from functools import cached_property
+
+from core.durations import parse_duration
+
+LANGUAGES = ("zh-CN", "en")
+
+
+class Role(StrEnum):
+    WORKER = "worker"
+    SAFETY_OFFICER = "safety_officer"
+    TEAM_LEAD = "team_lead"
+    DEPARTMENT_HEAD = "department_head"
+    SAFETY_MANAGER = "safety_manager"
+    ADMIN = "admin"
+    LEGAL_REVIEWER = "legal_reviewer"
+    CONTRACTOR = "contractor"
+
+
+class RiskClass(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class Severity(StrEnum):
+    GENERAL = "general"
+    SERIOUS = "serious"
+    CRITICAL = "critical"
+
+
+@dataclass(frozen=True)
+class Named:
+    """Anything shown to people by name, in Chinese and optionally English."""
+
+    id: str
+    name: str
+    name_en: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+@dataclass(frozen=True)
+class Department(Named):
+    head: str | None = None
+
+
+@dataclass(frozen=True)
+class Team(Named):
+    department: str | None = None
+    lead: str | None = None
+    telegram_chat_id: int | None = None
+    wecom_chat_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    roles: tuple[Role, ...] = (Role.WORKER,)
+    department: str | None = None
+    team: str | None = None
+    phone: str = ""
+    superior: str | None = None
+    lang: str | None = None
+    telegram_id: int | None = None
+    wecom_id: str | None = None
+
+    def has(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+@dataclass(frozen=True)
+class Area(Named):
+    risk_class: RiskClass = RiskClass.C
+    size_m2: float = 0.0
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    id: str
+    area: str
+    lat: float
+    lon: float
+    radius_m: float = 50.0
+
+
+@dataclass(frozen=True)
+class Equipment:
+    code: str
+    name: str
+    type: str
+    area: str
+
+
+@dataclass(frozen=True)
+class Category(Named):
+    pass
+
+
+@dataclass(frozen=True)
+class RoutingRule:
+    """Sends matching reports to a team; a field left empty matches anything."""
+
+    team: str
+    category: str | None = None
+    area: str | None = None
+    equipment_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Routing:
+    default_team: str
+    rules: tuple[RoutingRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlaWindow:
+    acknowledge: str
+    resolve: str | None = None
+
+    @property
+    def acknowledge_within(self) -> timedelta:
+        return parse_duration(self.acknowledge)
+
+    @property
+    def resolve_within(self) -> timedelta | None:
+        return parse_duration(self.resolve) if self.resolve else None
+
+
+@dataclass(frozen=True)
+class EscalationLevel:
+    """One rung above the team lead: who is told, and how long they have before the next."""
+
+    role: Role
+    window: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    lat: float
+    lon: float
+    radius_m: float = 2000.0
+
+
+def _default_sla() -> dict[Severity, SlaWindow]:
+    return {
+        Severity.GENERAL: SlaWindow(acknowledge="24h", resolve="7d"),
+        Severity.SERIOUS: SlaWindow(acknowledge="4h", resolve="4h"),
+        Severity.CRITICAL: SlaWindow(acknowledge="15m", resolve="1h"),
+    }
+
+
+def _default_ladder() -> tuple[EscalationLevel, ...]:
+    return (
+        EscalationLevel(role=Role.DEPARTMENT_HEAD, window="4h"),
+        EscalationLevel(role=Role.SAFETY_MANAGER),
+    )
+
+
+def _default_points() -> dict[Severity, int]:
+    return {Severity.GENERAL: 5, Severity.SERIOUS: 10, Severity.CRITICAL: 20}
+
+
+@dataclass(frozen=True)
+class Plant:
+    name: str
+    site: Site
+    routing: Routing
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh-CN"
+    departments: tuple[Department, ...] = ()
+    teams: tuple[Team, ...] = ()
+    people: tuple[Person, ...] = ()
+    areas: tuple[Area, ...] = ()
+    checkpoints: tuple[Checkpoint, ...] = ()
+    equipment: tuple[Equipment, ...] = ()
+    categories: tuple[Category, ...] = ()
+    sla: dict[Severity, SlaWindow] = field(default_factory=_default_sla)
+    escalation: tuple[EscalationLevel, ...] = field(default_factory=_default_ladder)
+    points: dict[Severity, int] = field(default_factory=_default_points)
+
+    @cached_property
+    def people_by_id(self) -> dict[str, Person]:
+        return {p.id: p for p in self.people}
+
+    @cached_property
+    def teams_by_id(self) -> dict[str, Team]:
+        return {t.id: t for t in self.teams}
+
+    @cached_property
+    def areas_by_id(self) -> dict[str, Area]:
+        return {a.id: a for a in self.areas}
+
+    @cached_property
+    def departments_by_id(self) -> dict[str, Department]:
+        return {d.id: d for d in self.departments}
+
+    @cached_property
+    def equipment_by_code(self) -> dict[str, Equipment]:
+        return {e.code.upper(): e for e in self.equipment}
+
+    @cached_property
+    def categories_by_id(self) -> dict[str, Category]:
+        return {c.id: c for c in self.categories}
+
+    def person(self, person_id: str) -> Person | None:
+        return self.people_by_id.get(person_id)
+
+    def with_role(self, role: Role) -> list[Person]:
+        return [p for p in self.people if role in p.roles]
+
+    def equipment_in(self, area_id: str) -> list[Equipment]:
+        return [e for e in self.equipment if e.area == area_id]
+
+    def language_of(self, person_id: str) -> str:
+        person = self.person(person_id)
+        return (person.lang if person and person.lang else None) or self.language
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Cross-reference errors as (path in plant.yaml, what is wrong)."""
+        return _problems(self)
+
+
+def _duplicates(path: str, ids: list[str]) -> list[tuple[str, str]]:
+    return [(path, f"duplicate id {i!r}") for i, n in Counter(ids).items() if n > 1]
+
+
+def _problems(plant: Plant) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+    for path, items in (
+        ("departments", [d.id for d in plant.departments]),
+        ("teams", [t.id for t in plant.teams]),
+        ("people", [p.id for p in plant.people]),
+        ("areas", [a.id for a in plant.areas]),
+        ("checkpoints", [c.id for c in plant.checkpoints]),
+        ("equipment", [e.code.upper() for e in plant.equipment]),
+        ("categories", [c.id for c in plant.categories]),
+    ):
+        errors += _duplicates(path, items)
+
+    def need(path: str, value: str | None, known: dict[str, object], what: str) -> None:
+        if value is not None and value not in known:
+            errors.append((path, f"unknown {what} {value!r}"))
+
+    if plant.language not in LANGUAGES:
+        errors.append(("language", f"unsupported language {plant.language!r}"))
+    for i, d in enumerate(plant.departments):
+        need(f"departments[{i}].head", d.head, plant.people_by_id, "person")
+    for i, t in enumerate(plant.teams):
+        need(f"teams[{i}].department", t.department, plant.departments_by_id, "department")
+        need(f"teams[{i}].lead", t.lead, plant.people_by_id, "person")
+    for i, p in enumerate(plant.people):
+        need(f"people[{i}].department", p.department, plant.departments_by_id, "department")
+        need(f"people[{i}].team", p.team, plant.teams_by_id, "team")
+        need(f"people[{i}].superior", p.superior, plant.people_by_id, "person")
+        if p.lang is not None and p.lang not in LANGUAGES:
+            errors.append((f"people[{i}].lang", f"unsupported language {p.lang!r}"))
+    for i, a in enumerate(plant.areas):
+        need(f"areas[{i}].department", a.department, plant.departments_by_id, "department")
+    for i, c in enumerate(plant.checkpoints):
+        need(f"checkpoints[{i}].area", c.area, plant.areas_by_id, "area")
+    for i, e in enumerate(plant.equipment):
+        need(f"equipment[{i}].area", e.area, plant.areas_by_id, "area")
+    need("routing.default_team", plant.routing.default_team, plant.teams_by_id, "team")
+    for i, r in enumerate(plant.routing.rules):
+        need(f"routing.rules[{i}].team", r.team, plant.teams_by_id, "team")
+        need(f"routing.rules[{i}].category", r.category, plant.categories_by_id, "category")
+        need(f"routing.rules[{i}].area", r.area, plant.areas_by_id, "area")
+    for severity, window in plant.sla.items():
+        errors += _duration_problems(f"sla.{severity}.acknowledge", window.acknowledge)
+        if window.resolve:
+            errors += _duration_problems(f"sla.{severity}.resolve", window.resolve)
+    for i, level in enumerate(plant.escalation):
+        if level.window:
+            errors += _duration_problems(f"escalation[{i}].window", level.window)
+    for severity in Severity:
+        if severity not in plant.sla:
+            errors.append(("sla", f"no window for severity '{severity}'"))
+    _check_roles(plant, errors)
+    return errors
+
+
+def _check_roles(plant: Plant, errors: list[tuple[str, str]]) -> None:
+    for role in (Role.SAFETY_OFFICER, Role.SAFETY_MANAGER):
+        if not plant.with_role(role):
+            errors.append(("people", f"nobody has the role '{role}'"))
+    for i, level in enumerate(plant.escalation):
+        if level.role not in (Role.DEPARTMENT_HEAD, Role.SAFETY_MANAGER, Role.ADMIN):
+            errors.append((f"escalation[{i}].role", f"cannot escalate to '{level.role}'"))
+
+
+def _duration_problems(path: str, text: str) -> list[tuple[str, str]]:
+    try:
+        parse_duration(text)
+    except ValueError as exc:
+        return [(path, str(exc))]
+    return []
