@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -248,7 +249,7 @@ def _problems(plant: Plant) -> list[tuple[str, str]]:
     ):
         errors += _duplicates(path, items)
 
-    def need(path: str, value: str | None, known: dict[str, object], what: str) -> None:
+    def need(path: str, value: str | None, known: Mapping[str, object], what: str) -> None:
         if value is not None and value not in known:
             errors.append((path, f"unknown {what} {value!r}"))
 

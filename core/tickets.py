@@ -1,0 +1,142 @@
+"""A hazard ticket and the rules for moving it through its states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from core.geo import GeoPoint
+from core.plant import Person, Plant, Role, Severity
+
+
+class Status(StrEnum):
+    REPORTED = "reported"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+OPEN_STATUSES = (Status.REPORTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+
+
+class Validity(StrEnum):
+    PENDING = "pending"
+    VALID = "valid"
+    DUPLICATE = "duplicate"
+    INVALID = "invalid"
+
+
+class Action(StrEnum):
+    ACCEPT = "accept"
+    START = "start"
+    DONE = "done"
+    REJECT = "reject"
+    REASSIGN = "reassign"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    VALID = "valid"
+    DUPLICATE = "duplicate"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[Status, ...]
+    target: Status | None
+    roles: tuple[Role, ...]
+    team_lead_of_ticket: bool = False
+
+
+_WORKERS = (Role.DEPARTMENT_HEAD, Role.ADMIN)
+_VALIDATORS = (Role.SAFETY_OFFICER, Role.SAFETY_MANAGER)
+_ANY_BUT_CLOSED = (*OPEN_STATUSES, Status.RESOLVED, Status.REJECTED)
+
+# The lead of the assigned team works the ticket; heads and admins may step in.
+TRANSITIONS: dict[Action, Transition] = {
+    Action.ACCEPT: Transition((Status.REPORTED,), Status.ACKNOWLEDGED, _WORKERS, True),
+    Action.START: Transition((Status.ACKNOWLEDGED,), Status.IN_PROGRESS, _WORKERS, True),
+    Action.DONE: Transition((Status.IN_PROGRESS,), Status.RESOLVED, _WORKERS, True),
+    Action.REJECT: Transition(
+        (Status.REPORTED, Status.ACKNOWLEDGED), Status.REJECTED, (*_WORKERS, *_VALIDATORS), True
+    ),
+    Action.REASSIGN: Transition(
+        (Status.REPORTED, Status.ACKNOWLEDGED), Status.REPORTED, (*_WORKERS, *_VALIDATORS), True
+    ),
+    Action.CLOSE: Transition((Status.RESOLVED,), Status.CLOSED, _VALIDATORS),
+    Action.REOPEN: Transition((Status.RESOLVED,), Status.IN_PROGRESS, _VALIDATORS),
+    Action.VALID: Transition((*_ANY_BUT_CLOSED, Status.CLOSED), None, _VALIDATORS),
+    Action.DUPLICATE: Transition(_ANY_BUT_CLOSED, Status.REJECTED, _VALIDATORS),
+    Action.INVALID: Transition(_ANY_BUT_CLOSED, Status.REJECTED, _VALIDATORS),
+}
+
+
+@dataclass
+class Ticket:
+    code: str
+    reporter: str
+    area: str
+    category: str
+    severity: Severity
+    urgency: Severity
+    description: str
+    team: str
+    created_at: datetime
+    equipment: str | None = None
+    location: GeoPoint | None = None
+    location_source: str = "area"
+    photos: list[str] = field(default_factory=list)
+    after_photo: str | None = None
+    status: Status = Status.REPORTED
+    validity: Validity = Validity.PENDING
+    points: int = 0
+    escalation_level: int = 0
+    due_at: datetime | None = None
+    timer_token: int = 0
+    acknowledged_at: datetime | None = None
+    started_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    rejected_at: datetime | None = None
+    reason: str | None = None
+    duplicate_of: str | None = None
+    id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def is_team_lead(plant: Plant, person: Person, team_id: str) -> bool:
+    team = plant.teams_by_id.get(team_id)
+    return team is not None and team.lead == person.id
+
+
+def may_act(plant: Plant, person: Person, action: Action, ticket: Ticket) -> bool:
+    """Whether this person's roles allow the action on this ticket, whatever its state."""
+    rule = TRANSITIONS[action]
+    if rule.team_lead_of_ticket and is_team_lead(plant, person, ticket.team):
+        return True
+    return person.has(*rule.roles)
+
+
+def state_allows(action: Action, ticket: Ticket) -> bool:
+    return ticket.status in TRANSITIONS[action].sources
+
+
+def may_view(plant: Plant, person: Person, ticket: Ticket) -> bool:
+    """Reporter, assigned team, supervisors and safety staff may see a ticket."""
+    if person.id == ticket.reporter or person.team == ticket.team:
+        return True
+    if is_team_lead(plant, person, ticket.team):
+        return True
+    return person.has(
+        Role.SAFETY_OFFICER, Role.SAFETY_MANAGER, Role.DEPARTMENT_HEAD, Role.ADMIN
+    )
+
+
+def ticket_code(day: str, number: int) -> str:
+    """`HZ-261128-0042`: the plant-local date and that day's running number."""
+    return f"HZ-{day}-{number:04d}"

@@ -1,0 +1,37 @@
+"""Conversation state per (channel, chat, sender), so a restart loses no half-told report."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from core.dialog import ChatKey, Conversation
+from storage.tables import ConversationRow
+
+
+class SqlConversationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, key: ChatKey) -> Conversation | None:
+        row = self.session.get(ConversationRow, (key.channel, key.chat, key.sender))
+        if row is None:
+            return None
+        return Conversation(
+            key=key, flow=row.flow, step=row.step, updated_at=row.updated_at,
+            data=dict(row.data), rev=row.rev,
+        )
+
+    def save(self, conversation: Conversation) -> None:
+        key = conversation.key
+        row = self.session.get(ConversationRow, (key.channel, key.chat, key.sender))
+        if row is None:
+            row = ConversationRow(channel=key.channel, chat=key.chat, sender=key.sender)
+        row.flow, row.step, row.rev = conversation.flow, conversation.step, conversation.rev
+        row.data = dict(conversation.data)
+        row.updated_at = conversation.updated_at
+        self.session.add(row)
+
+    def delete(self, key: ChatKey) -> None:
+        row = self.session.get(ConversationRow, (key.channel, key.chat, key.sender))
+        if row is not None:
+            self.session.delete(row)

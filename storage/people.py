@@ -1,0 +1,77 @@
+"""Points ledger and the directory of identities and preferences."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core.points import PointsChange
+from storage.tables import IdentityRow, PersonPrefsRow, PointsRow
+
+
+class SqlPointsLedger:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, change: PointsChange, at: datetime) -> None:
+        self.session.add(PointsRow(
+            person=change.person, ticket=change.ticket, delta=change.delta,
+            reason=change.reason.value, at=at,
+        ))
+
+    def balance(self, person: str) -> int:
+        query = select(func.coalesce(func.sum(PointsRow.delta), 0)).where(
+            PointsRow.person == person
+        )
+        return int(self.session.exec(query).one())
+
+    def ranking(self) -> list[tuple[str, int]]:
+        total = func.sum(PointsRow.delta).label("total")
+        query = (
+            select(PointsRow.person, total).group_by(col(PointsRow.person))
+            .having(total > 0).order_by(total.desc(), col(PointsRow.person))
+        )
+        return [(person, int(points)) for person, points in self.session.exec(query)]
+
+
+class SqlDirectory:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def person_for(self, channel: str, external_id: str) -> str | None:
+        row = self.session.get(IdentityRow, (channel, external_id))
+        return row.person if row else None
+
+    def bind(self, channel: str, external_id: str, person: str) -> None:
+        row = self.session.get(IdentityRow, (channel, external_id))
+        row = row or IdentityRow(channel=channel, external_id=external_id, person=person)
+        row.person = person
+        self.session.add(row)
+
+    def addresses(self, person: str) -> dict[str, str]:
+        query = select(IdentityRow).where(IdentityRow.person == person)
+        return {row.channel: row.external_id for row in self.session.exec(query)}
+
+    def _prefs(self, person: str) -> PersonPrefsRow:
+        return self.session.get(PersonPrefsRow, person) or PersonPrefsRow(person=person)
+
+    def last_channel(self, person: str) -> str | None:
+        row = self.session.get(PersonPrefsRow, person)
+        return row.last_channel if row else None
+
+    def touch(self, person: str, channel: str) -> None:
+        row = self._prefs(person)
+        if row.last_channel != channel:
+            row.last_channel = channel
+            self.session.add(row)
+
+    def language(self, person: str) -> str | None:
+        row = self.session.get(PersonPrefsRow, person)
+        return row.lang if row else None
+
+    def set_language(self, person: str, lang: str) -> None:
+        row = self._prefs(person)
+        row.lang = lang
+        self.session.add(row)

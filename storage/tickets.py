@@ -1,0 +1,112 @@
+"""Tickets in SQL: the row mapping and the queries the domain needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import fields
+from datetime import datetime
+
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from core.geo import GeoPoint
+from core.plant import Severity
+from core.tickets import OPEN_STATUSES, Status, Ticket, Validity
+from storage.tables import TicketRow
+
+_PLAIN = [
+    f.name for f in fields(Ticket)
+    if f.name not in {"id", "location", "severity", "urgency", "status", "validity", "photos"}
+]
+
+
+def to_row(ticket: Ticket, row: TicketRow) -> TicketRow:
+    for name in _PLAIN:
+        setattr(row, name, getattr(ticket, name))
+    row.severity, row.urgency = ticket.severity.value, ticket.urgency.value
+    row.status, row.validity = ticket.status.value, ticket.validity.value
+    row.photos = list(ticket.photos)
+    point = ticket.location
+    row.lat, row.lon, row.accuracy_m = (
+        (point.lat, point.lon, point.accuracy_m) if point else (None, None, None)
+    )
+    return row
+
+
+def to_ticket(row: TicketRow) -> Ticket:
+    location = None
+    if row.lat is not None and row.lon is not None:
+        location = GeoPoint(row.lat, row.lon, row.accuracy_m)
+    return Ticket(
+        **{name: getattr(row, name) for name in _PLAIN},
+        id=row.id,
+        location=location,
+        severity=Severity(row.severity),
+        urgency=Severity(row.urgency),
+        status=Status(row.status),
+        validity=Validity(row.validity),
+        photos=list(row.photos),
+    )
+
+
+class SqlTicketRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._postgres = session.get_bind().dialect.name == "postgresql"
+
+    def add(self, ticket: Ticket) -> None:
+        day, number = ticket.code[3:9], int(ticket.code[10:])
+        row = to_row(ticket, TicketRow(day=day, number=number))
+        self.session.add(row)
+        self.session.flush()
+        ticket.id = row.id
+
+    def get(self, code: str) -> Ticket | None:
+        query = select(TicketRow).where(TicketRow.code == code.strip().upper())
+        if self._postgres:
+            query = query.with_for_update()
+        row = self.session.exec(query).first()
+        return to_ticket(row) if row else None
+
+    def save(self, ticket: Ticket) -> None:
+        row = self.session.get(TicketRow, ticket.id)
+        if row is None:
+            raise LookupError(ticket.code)
+        to_row(ticket, row)
+        self.session.add(row)
+
+    def next_number(self, day: str) -> int:
+        if self._postgres:
+            # Serialises numbering per day across processes; released at commit.
+            self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:d))"), {"d": day})
+        query = select(func.max(TicketRow.number)).where(TicketRow.day == day)
+        return (self.session.exec(query).one() or 0) + 1
+
+    def due(self, now: datetime, limit: int = 100) -> list[Ticket]:
+        query = (
+            select(TicketRow)
+            .where(col(TicketRow.due_at) <= now)
+            .where(col(TicketRow.status).in_([s.value for s in OPEN_STATUSES]))
+            .order_by(col(TicketRow.due_at))
+            .limit(limit)
+        )
+        if self._postgres:
+            query = query.with_for_update(skip_locked=True)
+        return [to_ticket(row) for row in self.session.exec(query)]
+
+    def next_due_at(self) -> datetime | None:
+        query = select(func.min(TicketRow.due_at)).where(
+            col(TicketRow.status).in_([s.value for s in OPEN_STATUSES])
+        )
+        return self.session.exec(query).one()
+
+    def by_reporter(self, person: str, limit: int = 10) -> list[Ticket]:
+        query = (
+            select(TicketRow).where(TicketRow.reporter == person)
+            .order_by(col(TicketRow.id).desc()).limit(limit)
+        )
+        return [to_ticket(row) for row in self.session.exec(query)]
+
+    def all(self) -> Iterator[Ticket]:
+        for row in self.session.exec(select(TicketRow).order_by(col(TicketRow.id))):
+            yield to_ticket(row)
