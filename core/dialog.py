@@ -104,9 +104,10 @@ class Flow(Generic[S, C]):
     steps: Mapping[S, Step[C]]
     timeout: timedelta = timedelta(minutes=30)
 
-    def begin(self, ctx: C) -> None:
-        ctx.conversation.step = self.start.name
-        self.steps[self.start].ask(ctx)
+    def begin(self, ctx: C, at: S | None = None) -> None:
+        step = self.start if at is None else at
+        ctx.conversation.step = step.name
+        self.steps[step].ask(ctx)
 
     def advance(self, ctx: C, event: Incoming) -> bool:
         """Feed one event to the current step; False once the flow has ended."""

@@ -92,13 +92,9 @@ def act_on_ticket(
     cmd: ActOnTicket, *, uow: UnitOfWork, plant: Plant, clock: Clock
 ) -> list[Event]:
     ticket = uow.tickets.get(cmd.code)
-    person = plant.person(cmd.actor)
     if ticket is None:
         raise ActionRefused("unknown_ticket")
-    if person is None or not may_act(plant, person, cmd.action, ticket):
-        raise ActionRefused("not_allowed")
-    if not state_allows(cmd.action, ticket) or ticket.validity is _VALIDITY.get(cmd.action):
-        raise ActionRefused("wrong_state")
+    check_allowed(plant, cmd.actor, cmd.action, ticket)
     previous_team = ticket.team
     _apply(cmd, ticket, uow, plant, clock)
     now = clock.now()
@@ -117,6 +113,15 @@ def act_on_ticket(
     for event in events:
         _audit(uow, clock, event, {"status": ticket.status})
     return events
+
+
+def check_allowed(plant: Plant, actor: str, action: Action, ticket: Ticket) -> None:
+    """Raise ActionRefused unless this person may do this to the ticket as it is now."""
+    person = plant.person(actor)
+    if person is None or not may_act(plant, person, action, ticket):
+        raise ActionRefused("not_allowed")
+    if not state_allows(action, ticket) or ticket.validity is _VALIDITY.get(action):
+        raise ActionRefused("wrong_state")
 
 
 def _apply(cmd: ActOnTicket, ticket: Ticket, uow: UnitOfWork, plant: Plant, clock: Clock) -> None:

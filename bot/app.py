@@ -1,0 +1,56 @@
+"""The composition root: one place that builds the application, for production and tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.channels.base import Channel
+from bot.delivery import DeliveryWorker
+from bot.settings import Settings
+from core.dialog import Incoming
+from core.plant import Plant
+from core.ports import Clock
+from handlers import dispatcher, identity
+from handlers.context import Services
+from scheduler.clock import SystemClock
+from storage.database import make_engine, upgrade
+from storage.outbox_queue import SqlOutboxQueue
+from storage.photos import PhotoStore
+from storage.plantfile import load_plant
+from storage.uow import SqlUnitOfWork
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    services: Services
+    worker: DeliveryWorker
+    channels: Mapping[str, Channel]
+
+    def handle(self, event: Incoming) -> None:
+        dispatcher.handle(self.services, event)
+        self.worker.wake()
+
+
+def build_app(
+    settings: Settings, *, channels: Mapping[str, Channel], plant: Plant | None = None,
+    engine: Engine | None = None, clock: Clock | None = None,
+) -> App:
+    plant = plant or load_plant(settings.plant_file)
+    engine = engine or make_engine(settings.database_url)
+    upgrade(engine)
+    clock = clock or SystemClock()
+    photos = PhotoStore(settings.media_dir, max_bytes=settings.max_photo_bytes)
+    services = Services(
+        plant=plant, clock=clock, uow=lambda: SqlUnitOfWork(engine), photos=photos,
+        channels=tuple(channels), max_photo_bytes=settings.max_photo_bytes,
+    )
+    with services.uow() as uow:
+        identity.seed(plant, uow)
+        uow.commit()
+    worker = DeliveryWorker(SqlOutboxQueue(engine), channels, clock, photos)
+    return App(settings, engine, services, worker, channels)

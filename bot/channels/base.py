@@ -1,0 +1,46 @@
+"""What a chat channel must do for the delivery worker, and how it reports failure."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from core.messages import OutMessage
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from bot.app import App
+
+
+class RetryLater(Exception):
+    """The platform asked us to wait (rate limit) or is unreachable; try the same message again."""
+
+    def __init__(self, after_s: float | None = None, reason: str = "") -> None:
+        super().__init__(reason or f"retry after {after_s}s")
+        self.after_s = after_s
+
+
+class Undeliverable(Exception):
+    """The platform refused the message for good (blocked bot, unknown chat)."""
+
+
+class Channel(Protocol):
+    name: str
+
+    async def send(self, message: OutMessage, image: bytes | None) -> str | None:
+        """Deliver one message; returns the platform's id for it, if any."""
+        ...
+
+
+class ChannelPlugin(Protocol):
+    """A channel as `safetyloop run` serves it: the sender, its web endpoints, its lifecycle.
+
+    Each module in bot/channels/ that offers `plugin(settings) -> ChannelPlugin | None`
+    is picked up by the process; None means "not configured".
+    """
+
+    channel: Channel
+    routes: list[BaseRoute]
+
+    async def start(self, app: App) -> None: ...
+    async def stop(self) -> None: ...

@@ -1,0 +1,158 @@
+"""The `safetyloop` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from bot.settings import Settings
+
+
+def load_settings(overrides: dict[str, str] | None = None) -> Settings:
+    """`.env` first, the process environment over it, then command-line flags over both."""
+    environ = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    environ.update(os.environ)
+    environ.update(overrides or {})
+    return Settings.from_env(environ)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, str]:
+    values = {}
+    if getattr(args, "config", None):
+        values["SAFETYLOOP_PLANT_FILE"] = args.config
+    if getattr(args, "database", None):
+        values["SAFETYLOOP_DATABASE_URL"] = args.database
+    return values
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    from bot.app import build_app
+    from bot.channels.terminal import TerminalChannel
+    from bot.shell import Shell, ShellError, run_interactive, run_script
+    from core.clock import SimClock
+
+    settings = load_settings(_overrides(args))
+    terminal = TerminalChannel(lambda line: print(line, flush=True))
+    clock = SimClock(datetime.now(UTC)) if args.clock == "sim" else None
+    app = build_app(settings, channels={"terminal": terminal}, clock=clock)
+    try:
+        shell = Shell(app, terminal, args.person, clock)
+    except ShellError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if sys.stdin.isatty():
+        return asyncio.run(run_interactive(shell))
+    return asyncio.run(run_script(shell, sys.stdin))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.process import serve
+
+    return asyncio.run(serve(load_settings(_overrides(args))))
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    from storage.plantfile import check_plant_file
+
+    errors = check_plant_file(Path(args.file))
+    for line in errors:
+        print(line, file=sys.stderr)
+    if not errors:
+        print(f"{args.file}: OK")
+    return 1 if errors else 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from storage.database import make_engine, upgrade
+
+    settings = load_settings(_overrides(args))
+    upgrade(make_engine(settings.database_url))
+    print("database is up to date")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from core.audit import first_bad_entry
+    from storage.database import make_engine
+    from storage.uow import SqlUnitOfWork
+
+    settings = load_settings(_overrides(args))
+    with SqlUnitOfWork(make_engine(settings.database_url)) as uow:
+        entries = list(uow.audit.entries())
+        bad = first_bad_entry(entries)
+    if bad is not None:
+        print(f"audit log broken at entry {bad.seq} ({bad.action} {bad.subject} at "
+              f"{bad.at.isoformat()})", file=sys.stderr)
+        return 1
+    print(f"audit log intact: {len(entries)} entries")
+    return 0
+
+
+def cmd_tickets_export(args: argparse.Namespace) -> int:
+    from reports.ticket_export import export_json
+    from storage.database import make_engine
+    from storage.plantfile import load_plant
+    from storage.uow import SqlUnitOfWork
+
+    settings = load_settings(_overrides(args))
+    plant = load_plant(settings.plant_file)
+    with SqlUnitOfWork(make_engine(settings.database_url)) as uow:
+        print(json.dumps(export_json(plant, uow.tickets.all()), ensure_ascii=False, indent=2))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="safetyloop", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+
+    def with_common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--config", help="plant.yaml to use (default: the demo plant)")
+        p.add_argument("--database", help="database URL (default: SQLite under ./data)")
+        return p
+
+    shell = with_common(sub.add_parser("shell", help="chat as a person from the terminal"))
+    shell.add_argument("--as", dest="person", required=True, help="person id, e.g. W01")
+    shell.add_argument("--clock", choices=("real", "sim"), default="real")
+    shell.set_defaults(func=cmd_shell)
+
+    with_common(sub.add_parser("run", help="serve every configured channel")).set_defaults(
+        func=cmd_run)
+
+    config = sub.add_parser("config", help="plant.yaml tools").add_subparsers(
+        dest="action", required=True)
+    check = config.add_parser("check", help="validate a plant.yaml")
+    check.add_argument("file")
+    check.set_defaults(func=cmd_config_check)
+
+    db = sub.add_parser("db", help="database tools").add_subparsers(dest="action", required=True)
+    with_common(db.add_parser("upgrade", help="apply migrations")).set_defaults(
+        func=cmd_db_upgrade)
+
+    audit = sub.add_parser("audit", help="audit log tools").add_subparsers(
+        dest="action", required=True)
+    with_common(audit.add_parser("verify", help="check the hash chain")).set_defaults(
+        func=cmd_audit_verify)
+
+    tickets = sub.add_parser("tickets", help="ticket tools").add_subparsers(
+        dest="action", required=True)
+    export = with_common(tickets.add_parser("export", help="print every ticket"))
+    export.add_argument("--format", choices=("json",), default="json")
+    export.set_defaults(func=cmd_tickets_export)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

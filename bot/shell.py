@@ -1,0 +1,132 @@
+"""`safetyloop shell`: chat as any person of the plant from a terminal or a script.
+
+Input lines are text, `/command args`, or one of the directives below. After
+each line every message anyone received is printed as `[PERSON] text`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from bot.app import App
+from bot.channels.terminal import TerminalChannel
+from core.clock import SimClock
+from core.dialog import Attachment, EventKind, Incoming
+from core.durations import parse_duration
+from core.geo import GeoPoint
+from scheduler import jobs
+
+
+class ShellError(Exception):
+    """A line the shell cannot understand; the script stops with a non-zero exit."""
+
+
+def command_event(sender: str, text: str) -> Incoming:
+    head, _, args = text.strip().partition(" ")
+    name = head[1:].split("@", 1)[0].lower()
+    return Incoming("terminal", sender, sender, EventKind.COMMAND, text=text, command=name,
+                    args=args.strip())
+
+
+class Shell:
+    def __init__(self, app: App, terminal: TerminalChannel, person: str,
+                 clock: SimClock | None = None) -> None:
+        self.app, self.terminal, self.person, self.clock = app, terminal, person, clock
+        self._check_person(person)
+
+    def _check_person(self, person: str) -> None:
+        if self.app.services.plant.person(person) is None:
+            raise ShellError(f"unknown person {person!r}")
+
+    async def line(self, text: str) -> None:
+        text = text.strip()
+        if not text or text.startswith("#"):
+            return
+        if text.startswith("!"):
+            await self._directive(text)
+        elif text.startswith("/"):
+            self.app.handle(command_event(self.person, text))
+        else:
+            self.app.handle(self._event(EventKind.TEXT, text=text))
+        await self.app.worker.drain()
+
+    def _event(self, kind: EventKind, **fields: object) -> Incoming:
+        return Incoming("terminal", self.person, self.person, kind, **fields)  # type: ignore[arg-type]
+
+    async def _directive(self, text: str) -> None:
+        name, _, rest = text[1:].partition(" ")
+        rest = rest.strip()
+        if name == "photo" and rest:
+            self.app.handle(self._event(EventKind.PHOTO, attachment=self._file(Path(rest))))
+        elif name == "location" and rest:
+            self.app.handle(self._event(EventKind.LOCATION, location=self._point(rest)))
+        elif name == "press" and rest:
+            found = self.terminal.button(self.person, rest)
+            if found is None:
+                raise ShellError(f"{self.person} has no button {rest!r} to press")
+            handle, button = found
+            self.app.handle(self._event(EventKind.BUTTON, button=button.data, handle=handle))
+        elif name == "button" and rest:
+            self.app.handle(self._event(EventKind.BUTTON, button=rest))
+        elif name == "as" and rest:
+            self._check_person(rest)
+            self.person = rest
+        elif name == "wait" and rest:
+            await self._wait(rest)
+        else:
+            raise ShellError(f"cannot understand {text!r}")
+
+    def _file(self, path: Path) -> Attachment:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ShellError(f"cannot read {path}: {exc.strerror}") from exc
+        if size > self.app.services.max_photo_bytes:
+            return Attachment(None, size, path.name)
+        return Attachment(path.read_bytes(), size, path.name)
+
+    @staticmethod
+    def _point(text: str) -> GeoPoint:
+        parts = text.split()
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError as exc:
+            raise ShellError(f"not a location: {text!r}") from exc
+        if len(numbers) not in (2, 3):
+            raise ShellError("usage: !location LAT LON [ACCURACY_M]")
+        return GeoPoint(*numbers)
+
+    async def _wait(self, text: str) -> None:
+        if self.clock is None:
+            raise ShellError("!wait needs --clock sim")
+        try:
+            span = parse_duration(text)
+        except ValueError as exc:
+            raise ShellError(str(exc)) from exc
+        until = self.clock.now() + span
+        jobs.run_until(self.app.services, self.clock, until)
+        await self.app.worker.drain()
+
+
+async def run_script(shell: Shell, lines: Iterable[str]) -> int:
+    for number, text in enumerate(lines, start=1):
+        try:
+            await shell.line(text)
+        except ShellError as exc:
+            print(f"line {number}: {exc}", file=sys.stderr)
+            return 2
+    return 0
+
+
+async def run_interactive(shell: Shell) -> int:
+    while True:
+        try:
+            text = input(f"{shell.person}> ")
+        except EOFError:
+            return 0
+        try:
+            await shell.line(text)
+        except ShellError as exc:
+            print(exc, file=sys.stderr)

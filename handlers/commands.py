@@ -1,0 +1,80 @@
+"""Commands that answer at once: /help, /my, /status, /points, /rank, /lang."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core.tickets import may_view
+from handlers import render
+from handlers.context import Turn
+from handlers.i18n import CATALOGS
+
+
+def help_(turn: Turn) -> None:
+    turn.reply("help")
+
+
+def my(turn: Turn) -> None:
+    tickets = turn.uow.tickets.by_reporter(turn.person.id, limit=10)
+    if not tickets:
+        turn.reply("my.none")
+        return
+    lines = "\n".join(render.line(turn.plant, ticket, turn.lang) for ticket in tickets)
+    turn.reply("my.list", lines=lines)
+
+
+def status(turn: Turn) -> None:
+    code = turn.event.args.strip().upper()
+    if not code:
+        turn.reply("status.usage")
+        return
+    ticket = turn.uow.tickets.get(code)
+    if ticket is None:
+        turn.reply("refused.unknown_ticket", code=code[:30])
+        return
+    if not may_view(turn.plant, turn.person, ticket):
+        turn.reply("refused.not_yours", code=code)
+        return
+    turn.reply("status.card", card=render.card(turn.plant, ticket, turn.lang),
+               validity=turn.text(f"validity.{ticket.validity}"),
+               level=ticket.escalation_level, points=ticket.points)
+
+
+def points(turn: Turn) -> None:
+    turn.reply("points.balance", balance=turn.uow.points.balance(turn.person.id))
+
+
+def rank(turn: Turn) -> None:
+    ranking = turn.uow.points.ranking()
+    if not ranking:
+        turn.reply("rank.empty")
+        return
+    lines = "\n".join(
+        f"{place}. {render.person_name(turn.plant, person)} — {total}"
+        for place, (person, total) in enumerate(ranking[:10], start=1)
+    )
+    mine = next((i for i, (person, _) in enumerate(ranking, 1) if person == turn.person.id), None)
+    key = "rank.mine" if mine else "rank.unranked"
+    turn.reply("rank.list", lines=lines, mine=turn.text(key, place=mine or 0))
+
+
+def lang(turn: Turn) -> None:
+    wanted = turn.event.args.strip()
+    match = next((code for code in CATALOGS if code.lower() == wanted.lower()), None)
+    if match is None:
+        turn.reply("lang.usage", options=", ".join(CATALOGS))
+        return
+    turn.uow.directory.set_language(turn.person.id, match)
+    turn.lang = match
+    turn.reply("lang.set")
+
+
+COMMANDS: dict[str, Callable[[Turn], None]] = {
+    "help": help_,
+    "start": help_,
+    "my": my,
+    "status": status,
+    "points": points,
+    "rank": rank,
+    "lang": lang,
+}

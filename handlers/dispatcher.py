@@ -1,0 +1,119 @@
+"""The one entry point for every incoming event, from every channel.
+
+Deduplicates the update, works out who is talking, and hands the event to a
+command, a ticket button or the running conversation, all in one transaction
+whose outgoing messages are committed with it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from core.dialog import EventKind, Flow, Incoming
+from core.ports import UnitOfWork
+from handlers import identity, ticket_actions
+from handlers.commands import COMMANDS
+from handlers.context import Notifier, Services, Turn
+from handlers.flows import chat_key, save_or_end, start_flow
+from handlers.report import REPORT
+from handlers.ticket_actions import FOLLOW_UP
+
+log = logging.getLogger(__name__)
+
+FLOWS: dict[str, Flow[Any, Turn]] = {flow.name: flow for flow in (REPORT, FOLLOW_UP)}
+STARTERS: dict[str, Flow[Any, Turn]] = {"report": REPORT}
+
+
+def handle(services: Services, event: Incoming) -> None:
+    """Act on one event exactly once; never raises, whatever the input."""
+    try:
+        with services.uow() as uow:
+            if event.update_key and not uow.inbox.first_time(
+                event.channel, event.update_key, services.clock.now()
+            ):
+                return
+            _dispatch(services, uow, event)
+            uow.commit()
+    except Exception:
+        log.exception("failed to handle %s update %s", event.channel, event.update_key)
+        _apologise(services, event)
+
+
+def _apologise(services: Services, event: Incoming) -> None:
+    try:
+        with services.uow() as uow:
+            if event.update_key:
+                uow.inbox.first_time(event.channel, event.update_key, services.clock.now())
+            person = identity.identify(services, uow, event)
+            lang = Notifier(services, uow).language(person.id) if person else services.plant.language
+            Notifier(services, uow).to_chat(event.channel, event.chat, lang, "error.internal")
+            uow.commit()
+    except Exception:
+        log.exception("could not even apologise for %s", event.update_key)
+
+
+def _dispatch(services: Services, uow: UnitOfWork, event: Incoming) -> None:
+    person = identity.identify(services, uow, event)
+    if person is None:
+        identity.welcome_stranger(services, uow, event)
+        return
+    uow.directory.touch(person.id, event.channel)
+    notify = Notifier(services, uow)
+    turn = Turn(services, uow, event, person, notify.language(person.id), notify)
+    _route(turn)
+
+
+def _route(turn: Turn) -> None:
+    event = turn.event
+    conversation = turn.uow.conversations.get(chat_key(turn))
+    if conversation is not None:
+        flow = FLOWS.get(conversation.flow)
+        if flow is None or conversation.expired(turn.services.clock.now(), flow.timeout):
+            turn.uow.conversations.delete(conversation.key)
+            turn.reply("conversation.expired")
+            conversation = None
+    if event.kind is EventKind.COMMAND:
+        _command(turn, conversation is not None)
+        return
+    if event.kind is EventKind.BUTTON and event.button.startswith("t:"):
+        parsed = ticket_actions.parse(event.button)
+        if parsed is None:
+            turn.reply("button.stale")
+        else:
+            ticket_actions.press(turn, *parsed)
+        return
+    if conversation is None:
+        turn.reply("button.stale" if event.kind is EventKind.BUTTON else "hint.idle")
+        return
+    turn.conversation = conversation
+    going = FLOWS[conversation.flow].advance(turn, event)
+    save_or_end(turn, ended=not going)
+
+
+def _command(turn: Turn, in_conversation: bool) -> None:
+    name = turn.event.command
+    if name == "cancel":
+        if in_conversation:
+            turn.uow.conversations.delete(chat_key(turn))
+        turn.reply("cancelled" if in_conversation else "cancel.nothing")
+        return
+    if name in STARTERS:
+        if turn.event.is_group:
+            _hand_off_to_dm(turn, name)
+        else:
+            start_flow(turn, STARTERS[name])
+        return
+    command = COMMANDS.get(name)
+    if command is None:
+        turn.reply("command.unknown", command=name[:32])
+        return
+    command(turn)
+
+
+def _hand_off_to_dm(turn: Turn, name: str) -> None:
+    """Group chats stay quiet: the conversation itself happens in a direct chat."""
+    link = turn.services.dm_links.get(turn.event.channel)
+    buttons = [("button.open_dm", f"url:{link}?start={name}")] if link else []
+    turn.reply("group.use_dm", buttons=buttons)
+

@@ -1,0 +1,34 @@
+"""Starting and ending conversations, shared by every flow."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from core.dialog import ChatKey, Conversation, Flow
+from handlers.context import Turn
+
+
+def chat_key(turn: Turn) -> ChatKey:
+    event = turn.event
+    return ChatKey(event.channel, event.chat, event.sender)
+
+
+def start_flow(
+    turn: Turn, flow: Flow[Any, Turn], *, at: Enum | None = None, data: dict[str, Any] | None = None
+) -> None:
+    """Replace whatever conversation this chat had with a new one of `flow`."""
+    turn.conversation = Conversation(
+        key=chat_key(turn), flow=flow.name, step="", updated_at=turn.services.clock.now(),
+        data=dict(data or {}), rev=1,
+    )
+    flow.begin(turn, at)
+    save_or_end(turn, ended=False)
+
+
+def save_or_end(turn: Turn, *, ended: bool) -> None:
+    if ended:
+        turn.uow.conversations.delete(turn.conversation.key)
+    else:
+        turn.conversation.updated_at = turn.services.clock.now()
+        turn.uow.conversations.save(turn.conversation)

@@ -1,0 +1,64 @@
+"""Who is talking: roster bindings from plant.yaml, phone-number binding, and strangers."""
+
+from __future__ import annotations
+
+import re
+
+from core.dialog import EventKind, Incoming
+from core.plant import Person, Plant
+from core.ports import UnitOfWork
+from handlers.context import Notifier, Services
+
+
+def roster_bindings(plant: Plant) -> list[tuple[str, str, str]]:
+    """(channel, external id, person) for every account named in plant.yaml."""
+    bindings = []
+    for person in plant.people:
+        if person.telegram_id is not None:
+            bindings.append(("telegram", str(person.telegram_id), person.id))
+        if person.wecom_id:
+            bindings.append(("wecom", person.wecom_id, person.id))
+    return bindings
+
+
+def seed(plant: Plant, uow: UnitOfWork) -> None:
+    for channel, external_id, person in roster_bindings(plant):
+        if uow.directory.person_for(channel, external_id) != person:
+            uow.directory.bind(channel, external_id, person)
+
+
+def identify(services: Services, uow: UnitOfWork, event: Incoming) -> Person | None:
+    plant = services.plant
+    if event.channel == "terminal":
+        return plant.person(event.sender)
+    person_id = uow.directory.person_for(event.channel, event.sender)
+    return plant.person(person_id) if person_id else None
+
+
+def _digits(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone)
+    return digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+
+
+def person_by_phone(plant: Plant, phone: str) -> Person | None:
+    wanted = _digits(phone)
+    return next((p for p in plant.people if p.phone and _digits(p.phone) == wanted), None)
+
+
+def welcome_stranger(services: Services, uow: UnitOfWork, event: Incoming) -> None:
+    """Bind a shared phone number to the roster, or explain how to get access."""
+    plant, notify, now = services.plant, Notifier(services, uow), services.clock.now()
+    person = person_by_phone(plant, event.phone) if event.kind is EventKind.CONTACT else None
+    if person is not None and not event.is_group:
+        uow.directory.bind(event.channel, event.sender, person.id)
+        uow.directory.touch(person.id, event.channel)
+        uow.audit.append(at=now, actor=person.id, action="IdentityBound",
+                         subject=person.id, data={"channel": event.channel})
+        notify.to_chat(event.channel, event.chat, notify.language(person.id), "identity.bound",
+                       name=person.name)
+        return
+    uow.audit.append(at=now, actor=f"{event.channel}:{event.sender}", action="UnknownUser",
+                     subject=event.sender[:64], data={"kind": event.kind.value})
+    key = "identity.phone_unknown" if event.kind is EventKind.CONTACT else "identity.unknown"
+    notify.to_chat(event.channel, event.chat, plant.language, key,
+                   request_contact=not event.is_group)

@@ -1,0 +1,153 @@
+"""Buttons on tickets: accept, start, done, reject, reassign, verify and validate.
+
+A press is re-checked against the presser's role and the ticket's state every
+time. Actions that need one more thing (an after photo, a reason, a team, the
+original ticket) ask for it in a short follow-up conversation; see
+ticket_actions.mmd.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from core.dialog import END, STAY, EventKind, Flow, Incoming, Step, button_data, parse_button
+from core.services import ActionRefused, ActOnTicket, act_on_ticket, check_allowed
+from core.tickets import Action
+from handlers import photos, render
+from handlers.context import Turn
+from handlers.flows import start_flow
+from handlers.notifications import publish
+
+
+class FollowUp(Enum):
+    AFTER_PHOTO = "after_photo"
+    REASON = "reason"
+    TEAM = "team"
+    ORIGINAL = "original"
+
+
+NEEDS = {
+    Action.DONE: FollowUp.AFTER_PHOTO,
+    Action.REJECT: FollowUp.REASON,
+    Action.INVALID: FollowUp.REASON,
+    Action.REOPEN: FollowUp.REASON,
+    Action.REASSIGN: FollowUp.TEAM,
+    Action.DUPLICATE: FollowUp.ORIGINAL,
+}
+
+
+def parse(data: str) -> tuple[Action, str] | None:
+    prefix, _, rest = data.partition(":")
+    verb, _, code = rest.partition(":")
+    if prefix != "t" or verb not in Action.__members__.values() or not code:
+        return None
+    return Action(verb), code
+
+
+def press(turn: Turn, action: Action, code: str) -> None:
+    ticket = turn.uow.tickets.get(code)
+    try:
+        if ticket is None:
+            raise ActionRefused("unknown_ticket")
+        check_allowed(turn.plant, turn.person.id, action, ticket)
+    except ActionRefused as refused:
+        turn.reply(f"refused.{refused.reason}", code=code)
+        return
+    if action in NEEDS:
+        start_flow(turn, FOLLOW_UP, at=NEEDS[action], data={
+            "code": code, "action": action.value, "handle": turn.event.handle,
+        })
+        return
+    perform(turn, ActOnTicket(code=code, action=action, actor=turn.person.id),
+            handle=turn.event.handle)
+
+
+def perform(turn: Turn, command: ActOnTicket, *, handle: str = "") -> bool:
+    try:
+        events = act_on_ticket(
+            command, uow=turn.uow, plant=turn.plant, clock=turn.services.clock
+        )
+    except ActionRefused as refused:
+        turn.reply(f"refused.{refused.reason}", code=command.code)
+        return False
+    publish(turn.notify, events)
+    ticket = turn.uow.tickets.get(command.code)
+    assert ticket is not None
+    outcome = turn.text(f"outcome.{command.action}", actor=render.person_name(
+        turn.plant, turn.person.id))
+    if handle:
+        turn.reply("ticket.outcome", edit=handle, card=render.card(turn.plant, ticket, turn.lang),
+                   outcome=outcome)
+    else:
+        turn.reply("ticket.outcome_short", code=ticket.code, outcome=outcome)
+    return True
+
+
+def _finish(turn: Turn, **extra: str | None) -> str:
+    data = turn.conversation.data
+    command = ActOnTicket(
+        code=data["code"], action=Action(data["action"]), actor=turn.person.id, **extra
+    )
+    perform(turn, command, handle=data.get("handle", ""))
+    return END
+
+
+def _ask_photo(turn: Turn) -> None:
+    turn.reply("followup.after_photo", code=turn.conversation.data["code"])
+
+
+def _take_photo(turn: Turn, event: Incoming) -> str:
+    stored = photos.accept(turn, event)
+    return _finish(turn, after_photo=stored.sha256) if stored else STAY
+
+
+def _ask_reason(turn: Turn) -> None:
+    turn.reply("followup.reason", code=turn.conversation.data["code"])
+
+
+def _take_reason(turn: Turn, event: Incoming) -> str:
+    reason = event.text.strip()
+    if event.kind is not EventKind.TEXT or not 2 <= len(reason) <= 500:
+        turn.reply("followup.reason_invalid")
+        return STAY
+    return _finish(turn, reason=reason)
+
+
+def _ask_team(turn: Turn) -> None:
+    rev, lang = turn.conversation.rev, turn.lang
+    buttons = [(team.label(lang), button_data(rev, team.id)) for team in turn.plant.teams]
+    turn.reply("followup.team", code=turn.conversation.data["code"], buttons=buttons)
+
+
+def _take_team(turn: Turn, event: Incoming) -> str:
+    pressed = parse_button(event.button) if event.kind is EventKind.BUTTON else None
+    team = pressed[1] if pressed and pressed[0] == turn.conversation.rev else None
+    if team not in turn.plant.teams_by_id:
+        turn.reply("followup.team_invalid")
+        return STAY
+    return _finish(turn, team=team)
+
+
+def _ask_original(turn: Turn) -> None:
+    turn.reply("followup.original", code=turn.conversation.data["code"])
+
+
+def _take_original(turn: Turn, event: Incoming) -> str:
+    original = event.text.strip().upper()
+    if turn.uow.tickets.get(original) is None or original == turn.conversation.data["code"]:
+        turn.reply("followup.original_invalid", code=original or "-")
+        return STAY
+    return _finish(turn, duplicate_of=original)
+
+
+FOLLOW_UP: Flow[FollowUp, Turn] = Flow(
+    name="follow_up",
+    states=FollowUp,
+    start=FollowUp.REASON,
+    steps={
+        FollowUp.AFTER_PHOTO: Step(_ask_photo, _take_photo),
+        FollowUp.REASON: Step(_ask_reason, _take_reason),
+        FollowUp.TEAM: Step(_ask_team, _take_team),
+        FollowUp.ORIGINAL: Step(_ask_original, _take_original),
+    },
+)

@@ -1,0 +1,53 @@
+"""Tickets as plain records for export: instants in the plant's zone, with their offset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.plant import Plant
+from core.tickets import Ticket
+
+
+def _iso(instant: datetime | None, zone: ZoneInfo) -> str | None:
+    return instant.astimezone(zone).isoformat() if instant else None
+
+
+def export_record(plant: Plant, ticket: Ticket) -> dict[str, Any]:
+    zone = ZoneInfo(plant.timezone)
+    return {
+        "code": ticket.code,
+        "status": ticket.status.value,
+        "reporter": ticket.reporter,
+        "area": ticket.area,
+        "equipment": ticket.equipment,
+        "category": ticket.category,
+        "severity": ticket.severity.value,
+        "urgency": ticket.urgency.value,
+        "description": ticket.description,
+        "assignee_team": ticket.team,
+        "escalation_level": ticket.escalation_level,
+        "validity": ticket.validity.value,
+        "points": ticket.points,
+        "location": (
+            {"lat": ticket.location.lat, "lon": ticket.location.lon,
+             "source": ticket.location_source} if ticket.location else None
+        ),
+        "photos": list(ticket.photos),
+        "after_photo": ticket.after_photo,
+        "due_at": _iso(ticket.due_at, zone),
+        "created_at": _iso(ticket.created_at, zone),
+        "acknowledged_at": _iso(ticket.acknowledged_at, zone),
+        "started_at": _iso(ticket.started_at, zone),
+        "resolved_at": _iso(ticket.resolved_at, zone),
+        "closed_at": _iso(ticket.closed_at, zone),
+        "rejected_at": _iso(ticket.rejected_at, zone),
+        "reason": ticket.reason,
+        "duplicate_of": ticket.duplicate_of,
+    }
+
+
+def export_json(plant: Plant, tickets: Iterable[Ticket]) -> list[dict[str, Any]]:
+    return [export_record(plant, ticket) for ticket in tickets]
