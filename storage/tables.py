@@ -141,3 +141,30 @@ class PersonPrefsRow(SQLModel, table=True):
     person: str = Field(max_length=64, primary_key=True)
     lang: str | None = Field(default=None, max_length=8)
     last_channel: str | None = Field(default=None, max_length=16)
+
+
+class InboundRow(SQLModel, table=True):
+    """Raw platform updates accepted by a webhook and not yet handled (a durable queue)."""
+
+    __tablename__ = "inbound"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    received_at: datetime = _at(nullable=False)
+    status: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = 0
+
+
+class InviteRow(SQLModel, table=True):
+    """A one-time invitation that binds whoever redeems it to a person of the roster."""
+
+    __tablename__ = "invites"
+
+    token: str = Field(max_length=64, primary_key=True)
+    person: str = Field(max_length=64)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = _at(nullable=False)
+    expires_at: datetime = _at(nullable=False)
+    used_at: datetime | None = _at()
+    used_by: str | None = Field(default=None, max_length=160)

@@ -163,4 +163,6 @@ MESSAGES: dict[str, str] = {
     "identity.bound": "Hello {name}! Your account is linked. Send /help to see what I can do.",
     "identity.unknown": "Hello! You are not on the plant's roster yet. Share your phone number with the button below, or ask the safety department for access.",
     "identity.phone_unknown": "That phone number is not on the roster; please ask the safety department for access.",
+    # telegram channel (keys start with "telegram.")
+    # wecom channel (keys start with "wecom.")
 }

@@ -162,4 +162,6 @@ MESSAGES: dict[str, str] = {
     "identity.bound": "您好，{name}！账号已绑定，发送 /help 查看可用功能。",
     "identity.unknown": "您好！您还不在本厂人员名单中。请点击下方按钮分享手机号完成绑定，或联系安全部开通。",
     "identity.phone_unknown": "名单中没有这个手机号，请联系安全部开通。",
+    # telegram channel (keys start with "telegram.")
+    # wecom channel (keys start with "wecom.")
 }
