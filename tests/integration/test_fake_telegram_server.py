@@ -51,6 +51,7 @@ def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 async def tg() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram(token=TOKEN) as server:
         yield server
+    assert server.errors == []  # tracebacks of bugs inside the fake itself
 
 
 @pytest.fixture
