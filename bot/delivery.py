@@ -8,6 +8,7 @@ back off and try again, without limit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
@@ -15,6 +16,7 @@ from datetime import timedelta
 from bot.channels.base import Channel, RetryLater, Undeliverable
 from core.ports import Clock
 from storage.outbox_queue import Claimed, SqlOutboxQueue
+from storage.photos import PhotoStore
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,8 @@ def backoff_s(attempts: int) -> float:
 
 class DeliveryWorker:
     def __init__(
-        self, queue: SqlOutboxQueue, channels: Mapping[str, Channel], clock: Clock, photos: object,
+        self, queue: SqlOutboxQueue, channels: Mapping[str, Channel], clock: Clock,
+        photos: PhotoStore,
         *, idle_s: float = 30.0,
     ) -> None:
         self.queue, self.channels, self.clock, self.photos = queue, channels, clock, photos
@@ -55,7 +58,7 @@ class DeliveryWorker:
             return False
         now = self.clock.now()
         try:
-            image = self.photos.read(message.image) if message.image else None  # type: ignore[attr-defined]
+            image = self.photos.read(message.image) if message.image else None
             external_id = await channel.send(message, image)
         except RetryLater as wait:
             after = wait.after_s if wait.after_s is not None else backoff_s(item.attempts)
@@ -80,8 +83,6 @@ class DeliveryWorker:
             wait = self.idle_s
             if due is not None:
                 wait = min(wait, max(0.05, (due - self.clock.now()).total_seconds()))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
-            except TimeoutError:
-                pass
             self._wake.clear()

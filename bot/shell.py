@@ -6,6 +6,7 @@ each line every message anyone received is printed as `[PERSON] text`.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -123,7 +124,7 @@ async def run_script(shell: Shell, lines: Iterable[str]) -> int:
 async def run_interactive(shell: Shell) -> int:
     while True:
         try:
-            text = input(f"{shell.person}> ")
+            text = await asyncio.to_thread(input, f"{shell.person}> ")
         except EOFError:
             return 0
         try:

@@ -46,8 +46,9 @@ def _apologise(services: Services, event: Incoming) -> None:
             if event.update_key:
                 uow.inbox.first_time(event.channel, event.update_key, services.clock.now())
             person = identity.identify(services, uow, event)
-            lang = Notifier(services, uow).language(person.id) if person else services.plant.language
-            Notifier(services, uow).to_chat(event.channel, event.chat, lang, "error.internal")
+            notify = Notifier(services, uow)
+            lang = notify.language(person.id) if person else services.plant.language
+            notify.to_chat(event.channel, event.chat, lang, "error.internal")
             uow.commit()
     except Exception:
         log.exception("could not even apologise for %s", event.update_key)

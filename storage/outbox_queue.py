@@ -70,7 +70,8 @@ class SqlOutboxQueue:
 
     def _settle(self, message_id: int, **values: Any) -> None:
         with Session(self.engine) as session:
-            session.execute(update(OutboxRow).where(col(OutboxRow.id) == message_id).values(**values))
+            query = update(OutboxRow).where(col(OutboxRow.id) == message_id)
+            session.execute(query.values(**values))
             session.commit()
 
     def sent(self, message_id: int, now: datetime, external_id: str | None) -> None:

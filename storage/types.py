@@ -11,7 +11,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) as on PostgreSQL."""
+    """Aware datetimes in, aware UTC out, on SQLite (which keeps no zone) as on PostgreSQL."""
 
     impl = DateTime(timezone=True)
     cache_ok = True

@@ -1,0 +1,64 @@
+"""Drive `safetyloop shell` as a user would: a subprocess fed a script on standard input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Plant:
+    """A sandbox: its own database and media folder, the demo plant."""
+
+    home: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        ours = ("SAFETYLOOP_", "TELEGRAM_", "WECOM_")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+        env.update(
+            SAFETYLOOP_DATABASE_URL=f"sqlite:///{self.home / 'db.sqlite'}",
+            SAFETYLOOP_DATA_DIR=str(self.home / "data"),
+            SAFETYLOOP_PLANT_FILE=str(ROOT / "config" / "demo-plant.yaml"),
+            PYTHONPATH=str(ROOT),
+        )
+        return env
+
+    def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
+            text=True, env=self.env, cwd=self.home, timeout=120, check=False,
+        )
+
+    def shell(
+        self, person: str, script: str, *, sim: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        args = ["shell", "--as", person] + (["--clock", "sim"] if sim else [])
+        return self.cli(*args, stdin=script)
+
+    def tickets(self) -> list[dict[str, Any]]:
+        done = self.cli("tickets", "export", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        result: list[dict[str, Any]] = json.loads(done.stdout)
+        return result
+
+    def photo(
+        self, name: str, colour: tuple[int, int, int], size: tuple[int, int] = (640, 480)
+    ) -> Path:
+        path = self.home / name
+        Image.new("RGB", size, colour).save(path, "JPEG")
+        return path
+
+
+def lines_for(output: str, person: str) -> list[str]:
+    prefix = f"[{person}] "
+    return [line[len(prefix):] for line in output.splitlines() if line.startswith(prefix)]
