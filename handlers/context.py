@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,8 @@ from core.messages import Button, OutMessage
 from core.plant import Person, Plant
 from core.ports import Clock, UnitOfWork
 from handlers.i18n import label, t
+
+log = logging.getLogger(__name__)
 
 # A button before translation: (message key or plain label, data).
 ButtonSpec = tuple[str, str]
@@ -58,6 +61,7 @@ class Notifier:
     ) -> None:
         target = self.address(person)
         if target is None:
+            log.warning("no channel reaches %s; message %s not queued", person, key)
             return
         self.to_chat(
             *target, self.language(person), key, person=person, buttons=buttons,

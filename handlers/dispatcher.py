@@ -54,7 +54,14 @@ def _apologise(services: Services, event: Incoming) -> None:
         log.exception("could not even apologise for %s", event.update_key)
 
 
+def _addressed_to_us(event: Incoming) -> bool:
+    """In a group only commands and buttons are for the bot; the rest is people talking."""
+    return not event.is_group or event.kind in (EventKind.COMMAND, EventKind.BUTTON)
+
+
 def _dispatch(services: Services, uow: UnitOfWork, event: Incoming) -> None:
+    if not _addressed_to_us(event):
+        return
     person = identity.identify(services, uow, event)
     if person is None:
         identity.welcome_stranger(services, uow, event)

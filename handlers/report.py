@@ -11,10 +11,10 @@ from enum import Enum
 from typing import Any
 
 from core.dialog import END, STAY, EventKind, Flow, Incoming, Step, button_data, parse_button
-from core.geo import GeoPoint, distance_m
+from core.geo import GeoPoint
 from core.plant import Severity
 from core.services import OpenTicket, open_ticket
-from handlers import photos, render
+from handlers import photos, places, render
 from handlers.context import Turn
 from handlers.notifications import publish
 
@@ -92,7 +92,7 @@ def _after_photos(turn: Turn) -> str:
     data = _data(turn)
     exif = data.pop("exif_location", None)
     if exif and "area" not in data:
-        area = _area_at(turn, GeoPoint(exif[0], exif[1]))
+        area = places.area_at(turn.plant, GeoPoint(exif[0], exif[1]))
         if area:
             data.update(area=area, location=exif, location_source="exif")
             turn.reply("report.location_from_photo",
@@ -108,30 +108,19 @@ def _ask_location(turn: Turn) -> None:
     turn.reply("report.ask_location", buttons=buttons)
 
 
-def _area_at(turn: Turn, point: GeoPoint) -> str | None:
-    """The area of the nearest checkpoint, if the point lies on the site at all."""
-    site = turn.plant.site
-    if distance_m(point, GeoPoint(site.lat, site.lon)) > site.radius_m:
-        return None
-    nearest = min(turn.plant.checkpoints, key=lambda c: distance_m(point, GeoPoint(c.lat, c.lon)),
-                  default=None)
-    return nearest.area if nearest else None
-
-
 def _take_location(turn: Turn, event: Incoming) -> str:
     data = _data(turn)
     if event.kind is EventKind.LOCATION and event.location is not None:
         point = event.location
-        area = _area_at(turn, point) if point.is_valid() else None
+        area = places.area_at(turn.plant, point)
         if area is None:
-            site = turn.plant.site
-            km = distance_m(point, GeoPoint(site.lat, site.lon)) / 1000 if point.is_valid() else 0
+            km = places.distance_from_site_m(turn.plant, point) / 1000 if point.is_valid() else 0
             turn.reply("report.location_off_site", km=f"{km:.1f}")
             return STAY
         data.update(location=[point.lat, point.lon, point.accuracy_m], location_source="message")
     else:
         choice = _choice(turn, event)
-        area = _area_by_text(turn, choice) if choice else None
+        area = places.area_by_text(turn.plant, choice) if choice else None
         if area is None:
             if choice is not None:
                 turn.reply("report.area_unknown")
@@ -149,13 +138,6 @@ def _take_location(turn: Turn, event: Incoming) -> str:
             return Report.EQUIPMENT.name
     turn.reply("report.area_set", area=render.area_name(turn.plant, area, turn.lang))
     return _then(turn, Report.EQUIPMENT)
-
-
-def _area_by_text(turn: Turn, text: str) -> str | None:
-    for area in turn.plant.areas:
-        if text.upper() == area.id or text in (area.name, area.name_en):
-            return area.id
-    return None
 
 
 # -- equipment -----------------------------------------------------------
