@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, func, or_, select, update
+from sqlalchemy import Engine, Select, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -31,34 +31,38 @@ def _message(row: OutboxRow) -> OutMessage:
     )
 
 
+def _due_query(postgres: bool) -> Select[tuple[OutboxRow]]:
+    """Built once: the worker claims after every event, and building costs more than running."""
+    earlier = aliased(OutboxRow)
+    blocked = exists().where(
+        and_(
+            earlier.channel == OutboxRow.channel,
+            earlier.address == OutboxRow.address,
+            earlier.id < OutboxRow.id,  # type: ignore[operator]
+            col(earlier.status).in_(("pending", "sending")),
+        )
+    )
+    query = (
+        select(OutboxRow)
+        .where(col(OutboxRow.status).in_(("pending", "sending")))
+        .where(col(OutboxRow.next_attempt_at) <= bindparam("now"))
+        .where(~blocked)
+        .order_by(col(OutboxRow.id))
+        .limit(bindparam("limit"))
+    )
+    return query.with_for_update(skip_locked=True, of=OutboxRow) if postgres else query
+
+
 class SqlOutboxQueue:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._due = _due_query(engine.dialect.name == "postgresql")
 
     def claim(self, now: datetime, limit: int = 50) -> list[Claimed]:
         """Due messages, each the oldest unsent one for its chat, leased to this worker."""
-        earlier = aliased(OutboxRow)
-        blocked = exists().where(
-            and_(
-                earlier.channel == OutboxRow.channel,
-                earlier.address == OutboxRow.address,
-                earlier.id < OutboxRow.id,  # type: ignore[operator]
-                col(earlier.status).in_(("pending", "sending")),
-            )
-        )
-        query = (
-            select(OutboxRow)
-            .where(col(OutboxRow.status).in_(("pending", "sending")))
-            .where(col(OutboxRow.next_attempt_at) <= now)
-            .where(~blocked)
-            .order_by(col(OutboxRow.id))
-            .limit(limit)
-        )
         with Session(self.engine) as session:
-            if self.engine.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True, of=OutboxRow)
-            rows = list(session.exec(query).scalars())  # type: ignore[call-overload]
-            claimed = [Claimed(r.id, r.attempts, _message(r)) for r in rows]
+            rows = list(session.scalars(self._due, {"now": now, "limit": limit}))
+            claimed = [Claimed(r.id, r.attempts, _message(r)) for r in rows if r.id is not None]
             if rows:
                 session.execute(
                     update(OutboxRow)

@@ -37,8 +37,11 @@ class SqlPointsLedger:
 
 
 class SqlDirectory:
+    """Reads of a person's preferences are cached for the transaction: one turn asks often."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._prefs_cache: dict[str, PersonPrefsRow | None] = {}
 
     def person_for(self, channel: str, external_id: str) -> str | None:
         row = self.session.get(IdentityRow, (channel, external_id))
@@ -54,24 +57,29 @@ class SqlDirectory:
         query = select(IdentityRow).where(IdentityRow.person == person)
         return {row.channel: row.external_id for row in self.session.exec(query)}
 
-    def _prefs(self, person: str) -> PersonPrefsRow:
-        return self.session.get(PersonPrefsRow, person) or PersonPrefsRow(person=person)
+    def _prefs(self, person: str) -> PersonPrefsRow | None:
+        if person not in self._prefs_cache:
+            self._prefs_cache[person] = self.session.get(PersonPrefsRow, person)
+        return self._prefs_cache[person]
+
+    def _writable(self, person: str) -> PersonPrefsRow:
+        row = self._prefs(person)
+        if row is None:
+            row = self._prefs_cache[person] = PersonPrefsRow(person=person)
+        self.session.add(row)
+        return row
 
     def last_channel(self, person: str) -> str | None:
-        row = self.session.get(PersonPrefsRow, person)
+        row = self._prefs(person)
         return row.last_channel if row else None
 
     def touch(self, person: str, channel: str) -> None:
-        row = self._prefs(person)
-        if row.last_channel != channel:
-            row.last_channel = channel
-            self.session.add(row)
+        if self.last_channel(person) != channel:
+            self._writable(person).last_channel = channel
 
     def language(self, person: str) -> str | None:
-        row = self.session.get(PersonPrefsRow, person)
+        row = self._prefs(person)
         return row.lang if row else None
 
     def set_language(self, person: str, lang: str) -> None:
-        row = self._prefs(person)
-        row.lang = lang
-        self.session.add(row)
+        self._writable(person).lang = lang
