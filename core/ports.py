@@ -70,6 +70,18 @@ class Directory(Protocol):
     def set_language(self, person: str, lang: str) -> None: ...
 
 
+class Invites(Protocol):
+    """One-time invitations that bind whoever redeems one to a person of the roster."""
+
+    def add(
+        self, *, token: str, person: str, created_by: str, created_at: datetime,
+        expires_at: datetime,
+    ) -> None: ...
+    def redeem(self, token: str, *, by: str, at: datetime) -> str | None:
+        """Mark the invitation used and return its person; None if unknown, used or expired."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
     conversations: ConversationRepository
@@ -78,6 +90,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     points: PointsLedger
     directory: Directory
+    invites: Invites
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from zoneinfo import ZoneInfo
 
 from core import escalation
@@ -91,14 +91,19 @@ def open_ticket(cmd: OpenTicket, *, uow: UnitOfWork, plant: Plant, clock: Clock)
 def act_on_ticket(
     cmd: ActOnTicket, *, uow: UnitOfWork, plant: Plant, clock: Clock
 ) -> list[Event]:
+    if cmd.duplicate_of:
+        # Codes are typed by people: `hz-…` must not slip past the "not itself" check.
+        cmd = replace(cmd, duplicate_of=cmd.duplicate_of.strip().upper())
     ticket = uow.tickets.get(cmd.code)
     if ticket is None:
         raise ActionRefused("unknown_ticket")
     check_allowed(plant, cmd.actor, cmd.action, ticket)
-    previous_team = ticket.team
+    previous_team, previous_status = ticket.team, ticket.status
     _apply(cmd, ticket, uow, plant, clock)
     now = clock.now()
-    escalation.set_deadline(ticket, escalation.deadline_after(plant, ticket, now))
+    if ticket.status is not previous_status or ticket.team != previous_team:
+        # Only a move restarts the clock: judging validity must not delay an escalation.
+        escalation.set_deadline(ticket, escalation.deadline_after(plant, ticket, now))
     events: list[Event] = [
         TicketActed(ticket.code, cmd.action, cmd.actor, cmd.reason or cmd.duplicate_of,
                     previous_team if ticket.team != previous_team else None)

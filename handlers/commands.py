@@ -1,4 +1,4 @@
-"""Commands that answer at once: /help, /my, /status, /points, /rank, /lang."""
+"""Commands that answer at once: /help, /start, /my, /status, /points, /rank, /lang, /invite."""
 
 from __future__ import annotations
 
@@ -7,11 +7,22 @@ from collections.abc import Callable
 from core.tickets import may_view
 from handlers import render
 from handlers.context import Turn
+from handlers.flows import start_flow
 from handlers.i18n import CATALOGS
+from handlers.invites import invite
+from handlers.report import REPORT
 
 
 def help_(turn: Turn) -> None:
     turn.reply("help")
+
+
+def start(turn: Turn) -> None:
+    """`/start report` is what a group's "report in private chat" deep link sends."""
+    if turn.event.args.strip().lower() == "report" and not turn.event.is_group:
+        start_flow(turn, REPORT)
+    else:
+        help_(turn)
 
 
 def my(turn: Turn) -> None:
@@ -71,10 +82,11 @@ def lang(turn: Turn) -> None:
 
 COMMANDS: dict[str, Callable[[Turn], None]] = {
     "help": help_,
-    "start": help_,
+    "start": start,
     "my": my,
     "status": status,
     "points": points,
     "rank": rank,
     "lang": lang,
+    "invite": invite,
 }

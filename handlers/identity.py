@@ -7,6 +7,7 @@ import re
 from core.dialog import EventKind, Incoming
 from core.plant import Person, Plant
 from core.ports import UnitOfWork
+from handlers import invites
 from handlers.context import Notifier, Services
 
 
@@ -46,7 +47,11 @@ def person_by_phone(plant: Plant, phone: str) -> Person | None:
 
 
 def welcome_stranger(services: Services, uow: UnitOfWork, event: Incoming) -> None:
-    """Bind a shared phone number to the roster, or explain how to get access."""
+    """Bind an invitation or a shared phone number to the roster, or explain how to get access."""
+    token = invites.start_token(event)
+    if token is not None:
+        invites.redeem(services, uow, event, token)
+        return
     plant, notify, now = services.plant, Notifier(services, uow), services.clock.now()
     person = person_by_phone(plant, event.phone) if event.kind is EventKind.CONTACT else None
     if person is not None and not event.is_group:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from core.messages import OutMessage
 from storage.tables import InboxRow, OutboxRow
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class SqlInbox:
@@ -17,14 +19,17 @@ class SqlInbox:
         self.session = session
 
     def first_time(self, channel: str, key: str, at: datetime) -> bool:
-        if self.session.get(InboxRow, (channel, key)) is not None:
-            return False
-        try:
-            with self.session.begin_nested():
-                self.session.add(InboxRow(channel=channel, key=key, seen_at=at))
-        except IntegrityError:  # another process took the same update a moment ago
-            return False
-        return True
+        # One INSERT inside the caller's transaction, not a savepoint: pysqlite commits a
+        # SAVEPOINT opened before any write, so a handler that failed would still have
+        # marked the update as seen and its retry would be dropped. On PostgreSQL a
+        # concurrent insert of the same key waits for the other transaction, then does nothing.
+        insert = _INSERT[self.session.get_bind().dialect.name]
+        table = InboxRow.__table__  # type: ignore[attr-defined]
+        statement = (
+            insert(table).values(channel=channel, key=key, seen_at=at)
+            .on_conflict_do_nothing().returning(table.c.key)
+        )
+        return self.session.execute(statement).first() is not None
 
 
 class SqlOutbox:

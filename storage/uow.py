@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from storage.audit import SqlAuditLog
 from storage.conversations import SqlConversationRepository
+from storage.invites import SqlInvites
 from storage.messaging import SqlInbox, SqlOutbox
 from storage.people import SqlDirectory, SqlPointsLedger
 from storage.tickets import SqlTicketRepository
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(self.session)
         self.points = SqlPointsLedger(self.session)
         self.directory = SqlDirectory(self.session)
+        self.invites = SqlInvites(self.session)
         return self
 
     def __exit__(
