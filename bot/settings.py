@@ -26,6 +26,9 @@ class Settings(BaseModel):
     telegram_api_base_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+    telegram_poll_timeout_s: float = 10.0
+    telegram_messages_per_second: float = 30.0
+    telegram_group_messages_per_minute: int = 20
 
     wecom_corp_id: str | None = None
     wecom_agent_id: int | None = None

@@ -164,5 +164,31 @@ MESSAGES: dict[str, str] = {
     "identity.unknown": "Hello! You are not on the plant's roster yet. Share your phone number with the button below, or ask the safety department for access.",
     "identity.phone_unknown": "That phone number is not on the roster; please ask the safety department for access.",
     # telegram channel (keys start with "telegram.")
+    "invite.admins_only": "Only an administrator may issue invitations.",
+    "invite.usage": "Usage: /invite PERSON_ID (the person's id in plant.yaml, e.g. W01)",
+    "invite.unknown_person": "There is no person {person_id} on the roster.",
+    "invite.issued": (
+        "🎟️ One-time invitation for {name} ({person_id}), valid for {days} days:\n{links}\n"
+        "Send it to {name} only: whoever opens it first is linked to this account."
+    ),
+    "invite.no_links": "In a private chat with the bot, send: /start {token}",
+    "invite.invalid": "This invitation is no longer valid (already used or expired). Please ask the administrator for a new one.",
+    "telegram.share_phone": "📱 Share my phone number",
+    "telegram.command.report": "Report a hazard",
+    "telegram.command.my": "My reports",
+    "telegram.command.status": "Follow a ticket: /status CODE",
+    "telegram.command.points": "My points",
+    "telegram.command.rank": "Ranking",
+    "telegram.command.lang": "Switch language: /lang en",
+    "telegram.command.cancel": "Stop what you are doing",
+    "telegram.command.help": "Help",
     # wecom channel (keys start with "wecom.")
+    "wecom.identity_unknown": "Hello! You are not on the plant's roster yet, so this app cannot serve you. Please ask the safety department for access.",
+    "wecom.group_act_in_app": "👉 Open your chat with this app to act on it with the buttons.",
+    "wecom.menu.report": "Report",
+    "wecom.menu.my": "My reports",
+    "wecom.menu.more": "More",
+    "wecom.menu.points": "My points",
+    "wecom.menu.rank": "Ranking",
+    "wecom.menu.help": "Help",
 }

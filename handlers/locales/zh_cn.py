@@ -163,5 +163,31 @@ MESSAGES: dict[str, str] = {
     "identity.unknown": "您好！您还不在本厂人员名单中。请点击下方按钮分享手机号完成绑定，或联系安全部开通。",
     "identity.phone_unknown": "名单中没有这个手机号，请联系安全部开通。",
     # telegram channel (keys start with "telegram.")
+    "invite.admins_only": "只有管理员可以发放邀请。",
+    "invite.usage": "用法：/invite 人员编号（plant.yaml 中的编号，例如 W01）",
+    "invite.unknown_person": "人员名单中没有 {person_id}。",
+    "invite.issued": (
+        "🎟️ {name}（{person_id}）的一次性邀请，{days} 天内有效：\n{links}\n"
+        "请只发给{name}本人：最先打开的人将绑定到这个账号。"
+    ),
+    "invite.no_links": "在与机器人的私聊中发送：/start {token}",
+    "invite.invalid": "这个邀请已失效（已被使用或已过期），请联系管理员重新发放。",
+    "telegram.share_phone": "📱 分享我的手机号",
+    "telegram.command.report": "上报隐患",
+    "telegram.command.my": "我的上报",
+    "telegram.command.status": "查询工单：/status 编号",
+    "telegram.command.points": "我的积分",
+    "telegram.command.rank": "积分排行",
+    "telegram.command.lang": "切换语言：/lang zh-CN",
+    "telegram.command.cancel": "取消当前操作",
+    "telegram.command.help": "帮助",
     # wecom channel (keys start with "wecom.")
+    "wecom.identity_unknown": "您好！您还不在本厂的人员名单中，暂时无法使用本应用。请联系安全部门开通权限。",
+    "wecom.group_act_in_app": "👉 请到与本应用的单聊中点击按钮处理。",
+    "wecom.menu.report": "上报隐患",
+    "wecom.menu.my": "我的上报",
+    "wecom.menu.more": "更多",
+    "wecom.menu.points": "我的积分",
+    "wecom.menu.rank": "积分排行",
+    "wecom.menu.help": "使用帮助",
 }

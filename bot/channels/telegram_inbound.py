@@ -1,0 +1,163 @@
+"""Translating Telegram updates into the handlers' neutral events (files fetched on the way)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from pathlib import PurePosixPath
+from typing import Any
+
+from telegram import Bot, CallbackQuery, Chat, Message, MessageEntity, User
+from telegram.error import TelegramError
+
+from bot.channels.telegram_outbound import handle_of
+from core.dialog import Attachment, EventKind, Incoming
+from core.geo import GeoPoint
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+# getFile serves at most 20 MB to bots, whatever our own limit says.
+BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
+DOWNLOAD_TRIES = 3
+
+
+class RecentUpdates:
+    """update_ids seen lately, so a replay is dropped before any download or callback answer.
+
+    The database inbox remains the authority (it survives restarts and spans processes).
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._order: deque[int] = deque()
+        self._seen: set[int] = set()
+        self.size = size
+
+    def first_time(self, update_id: int) -> bool:
+        if update_id in self._seen:
+            return False
+        self._seen.add(update_id)
+        self._order.append(update_id)
+        if len(self._order) > self.size:
+            self._seen.discard(self._order.popleft())
+        return True
+
+
+def is_group(chat: Chat) -> bool:
+    return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+def _base(update_id: int, message: Message, user: User, kind: EventKind, **fields: Any) -> (
+        Incoming):
+    return Incoming(
+        CHANNEL, str(message.chat_id), str(user.id), kind, update_key=str(update_id),
+        is_group=is_group(message.chat), forwarded=message.forward_origin is not None,
+        sender_name=user.full_name, **fields,
+    )
+
+
+def _command(message: Message, bot_username: str) -> tuple[str, str, bool] | None:
+    """(command, args, whether it is for us) when the text starts with a command."""
+    text = message.text or ""
+    entity = next((e for e in message.entities if e.offset == 0
+                   and e.type == MessageEntity.BOT_COMMAND), None)
+    if entity is None:
+        return None
+    name, _, target = text[1:entity.length].partition("@")
+    ours = not target or target.lower() == bot_username.lower()
+    return name.lower(), text[entity.length:].strip(), ours
+
+
+def _for_us_in_group(message: Message, bot_id: int) -> bool:
+    """Group chatter is not for the bot (privacy mode off shows it all); replies to it may be.
+
+    The handlers ignore group chatter too; dropping it here saves downloads and a transaction.
+    """
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == bot_id)
+
+
+async def message_event(
+    update_id: int, message: Message, bot: Bot, *, max_bytes: int,
+) -> Incoming | None:
+    """The neutral event for a new message, or None when it is not for the bot."""
+    user = message.from_user
+    if user is None or user.is_bot:
+        return None
+    command = _command(message, bot.username) if message.text else None
+    if command is not None:
+        name, args, ours = command
+        if not ours:
+            return None  # "/report@another_bot" in a group
+        return _base(update_id, message, user, EventKind.COMMAND, text=message.text or "",
+                     command=name, args=args)
+    if is_group(message.chat) and not _for_us_in_group(message, bot.id):
+        return None
+    if message.text is not None:
+        return _base(update_id, message, user, EventKind.TEXT, text=message.text)
+    if message.photo:
+        largest = max(message.photo, key=lambda size: (size.width * size.height,
+                                                        size.file_size or 0))
+        attachment = await _fetch(bot, largest.file_id, largest.file_size, max_bytes,
+                                  f"{largest.file_unique_id}.jpg", "image/jpeg")
+        return _base(update_id, message, user, EventKind.PHOTO, attachment=attachment,
+                     text=message.caption or "")
+    if message.document is not None:
+        return _base(update_id, message, user, EventKind.DOCUMENT,
+                     attachment=await _document(bot, message, max_bytes),
+                     text=message.caption or "")
+    location = message.location or (message.venue.location if message.venue else None)
+    if location is not None:
+        point = GeoPoint(location.latitude, location.longitude, location.horizontal_accuracy)
+        return _base(update_id, message, user, EventKind.LOCATION, location=point)
+    if message.contact is not None and message.contact.user_id == user.id:
+        # Only one's own number (the contact button) proves anything; a forwarded card does not.
+        return _base(update_id, message, user, EventKind.CONTACT,
+                     phone=message.contact.phone_number)
+    return _base(update_id, message, user, EventKind.OTHER)
+
+
+async def button_event(update_id: int, query: CallbackQuery) -> Incoming | None:
+    """The neutral event for a button press on one of our messages."""
+    message = query.message
+    if message is None or query.data is None:
+        return None  # an inline-mode message or a game button: not ours to act on
+    chat = message.chat
+    handle = handle_of(message) if isinstance(message, Message) else (
+        f"{chat.id}:{message.message_id}")
+    return Incoming(
+        CHANNEL, str(chat.id), str(query.from_user.id), EventKind.BUTTON,
+        update_key=str(update_id), button=query.data, handle=handle, is_group=is_group(chat),
+        sender_name=query.from_user.full_name,
+    )
+
+
+async def _document(bot: Bot, message: Message, max_bytes: int) -> Attachment | None:
+    document = message.document
+    assert document is not None
+    name, mime = document.file_name or "", document.mime_type or ""
+    if not (mime.startswith("image/") or PurePosixPath(name).suffix.lower() in IMAGE_SUFFIXES):
+        # Not fetched: empty bytes are "not an image" to the photo store, which says so politely.
+        return Attachment(b"", 0, name, mime)
+    return await _fetch(bot, document.file_id, document.file_size, max_bytes, name, mime)
+
+
+async def _fetch(
+    bot: Bot, file_id: str, size: int | None, max_bytes: int, name: str, mime: str,
+) -> Attachment | None:
+    """Download a file now (Telegram's file paths expire); too large → no data, just its size."""
+    limit = min(max_bytes, BOT_API_DOWNLOAD_LIMIT)
+    if size is not None and size > limit:
+        return Attachment(None, size, name, mime)
+    for attempt in range(DOWNLOAD_TRIES):
+        try:
+            file = await bot.get_file(file_id)
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("download of %s failed (%s), attempt %d", file_id, exc, attempt + 1)
+            await asyncio.sleep(0.5 * 2**attempt)
+            continue
+        return Attachment(data if len(data) <= limit else None, len(data), name, mime)
+    return None  # the handlers ask for the photo again

@@ -1,0 +1,214 @@
+"""Rendering neutral replies as Telegram messages, and Telegram's failures as the worker's."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+)
+
+from bot.channels.base import RetryLater, Undeliverable
+from bot.channels.telegram_pacing import Pacer
+from core.messages import Button, OutMessage
+from handlers.i18n import t
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+ROW_WIDTH = 3
+ROW_CHARS = 30
+READY_WAIT_S = 5.0
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One API call of a message: a photo (with or without caption) or a text."""
+
+    text: str | None
+    photo: bytes | None = None
+    markup: Markup = None
+
+
+def seconds(delay: int | float | dtm.timedelta) -> float:
+    """retry_after is a timedelta with PTB_TIMEDELTA set, a number of seconds without."""
+    return delay.total_seconds() if isinstance(delay, dtm.timedelta) else float(delay)
+
+
+def handle_of(message: Message) -> str:
+    """"chat:message", with ":c" when the text lives in a caption (a photo or a file)."""
+    suffix = "" if message.text is not None else ":c"
+    return f"{message.chat_id}:{message.message_id}{suffix}"
+
+
+def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """Inline buttons, packed into short rows; `url:` data becomes a link button."""
+    rows: list[list[InlineKeyboardButton]] = []
+    width = 0
+    for button in buttons:
+        if button.data.startswith("url:"):
+            made = InlineKeyboardButton(button.label, url=button.data[4:])
+        else:
+            made = InlineKeyboardButton(button.label, callback_data=button.data)
+        if not rows or len(rows[-1]) >= ROW_WIDTH or width + len(button.label) > ROW_CHARS:
+            rows.append([])
+            width = 0
+        rows[-1].append(made)
+        width += len(button.label)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split a long text at line ends where possible; Telegram refuses empty texts."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > 0 else limit
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    return [*parts, text or "·"]
+
+
+class TelegramSender:
+    """The delivery worker's Telegram channel: sends, edits, paces and classifies failures."""
+
+    name = "telegram"
+
+    def __init__(self, pacer: Pacer, lang: str = "zh-CN") -> None:
+        self.pacer, self.lang = pacer, lang
+        self.bot: Bot | None = None
+        self.ready = asyncio.Event()
+        # Parts already sent of a message that failed half-way, so a retry does not repeat them.
+        self._progress: dict[str, list[Message]] = {}
+        self._contact_keyboards: set[int] = set()
+
+    def connect(self, bot: Bot, lang: str) -> None:
+        self.bot, self.lang = bot, lang
+        self.ready.set()
+
+    async def send(self, message: OutMessage, image: bytes | None) -> str | None:
+        try:
+            await asyncio.wait_for(self.ready.wait(), READY_WAIT_S)
+        except TimeoutError:
+            raise RetryLater(None, "telegram is not connected yet") from None
+        assert self.bot is not None
+        chat_id = int(message.address)
+        try:
+            if message.edit:
+                return await self._edit(self.bot, chat_id, message)
+            return await self._send(self.bot, chat_id, message, image)
+        except RetryAfter as flood:
+            raise RetryLater(seconds(flood.retry_after), str(flood)) from flood
+        except (Forbidden, ChatMigrated) as refused:
+            self._progress.pop(_fingerprint(message), None)
+            raise Undeliverable(f"telegram: {refused}") from refused
+        except BadRequest as bad:
+            self._progress.pop(_fingerprint(message), None)
+            raise Undeliverable(f"telegram refused: {bad}") from bad
+        except (NetworkError, InvalidToken) as down:  # 5xx, timeouts, a proxy's error page
+            raise RetryLater(None, f"telegram: {down!r}") from down
+
+    # -- new messages -------------------------------------------------------------------------
+
+    def _parts(self, chat_id: int, message: OutMessage, image: bytes | None) -> list[Part]:
+        markup: Markup = keyboard(message.buttons)
+        if markup is None and message.request_contact:
+            label = t(self.lang, "telegram.share_phone")
+            markup = ReplyKeyboardMarkup([[KeyboardButton(label, request_contact=True)]],
+                                         one_time_keyboard=True, resize_keyboard=True)
+        elif markup is None and chat_id in self._contact_keyboards:
+            markup = ReplyKeyboardRemove()  # the phone number was shared, or is no longer asked
+        if image is not None and len(message.text) <= CAPTION_LIMIT:
+            return [Part(message.text, image, markup)]
+        texts = chunks(message.text)
+        parts = [Part(None, image)] if image is not None else []
+        parts += [Part(text) for text in texts[:-1]]
+        return [*parts, Part(texts[-1], None, markup)]
+
+    async def _send(
+        self, bot: Bot, chat_id: int, message: OutMessage, image: bytes | None,
+    ) -> str:
+        parts = self._parts(chat_id, message, image)
+        key = _fingerprint(message)
+        done = self._progress.setdefault(key, [])
+        for part in parts[len(done):]:
+            await self.pacer.admit(chat_id)
+            if part.photo is not None:
+                sent = await bot.send_photo(chat_id, part.photo, caption=part.text,
+                                            reply_markup=part.markup)
+            else:
+                sent = await bot.send_message(chat_id, part.text or "·", reply_markup=part.markup)
+            done.append(sent)
+        self._progress.pop(key, None)
+        if message.request_contact:
+            self._contact_keyboards.add(chat_id)
+        elif isinstance(parts[-1].markup, ReplyKeyboardRemove):
+            self._contact_keyboards.discard(chat_id)
+        return handle_of(done[-1])
+
+    # -- edits ----------------------------------------------------------------------------------
+
+    async def _edit(self, bot: Bot, chat_id: int, message: OutMessage) -> str | None:
+        """Show the outcome on the message whose button was pressed, and drop its keyboard."""
+        assert message.edit is not None
+        chat, _, rest = message.edit.partition(":")
+        number, _, kind = rest.partition(":")
+        if not (chat.lstrip("-").isdigit() and number.isdigit()):
+            return await self._send(bot, chat_id, _as_new(message), None)
+        target, message_id = int(chat), int(number)
+        markup = keyboard(message.buttons)
+        await self.pacer.admit(target, counts_for_group=False)
+        try:
+            if kind != "c" and len(message.text) <= TEXT_LIMIT:
+                await bot.edit_message_text(message.text, chat_id=target, message_id=message_id,
+                                            reply_markup=markup)
+            elif kind == "c" and len(message.text) <= CAPTION_LIMIT:
+                await bot.edit_message_caption(chat_id=target, message_id=message_id,
+                                               caption=message.text, reply_markup=markup)
+            else:  # too long to fit: retire the buttons and say it in a new message
+                await bot.edit_message_reply_markup(chat_id=target, message_id=message_id)
+                return await self._send(bot, chat_id, _as_new(message), None)
+        except BadRequest as bad:
+            text = str(bad).lower()
+            if "not modified" in text:
+                return message.edit
+            if any(s in text for s in ("not found", "can't be edited", "no text", "no caption")):
+                # Deleted, too old or of another kind: the outcome still has to be told.
+                return await self._send(bot, chat_id, _as_new(message), None)
+            raise
+        return message.edit
+
+    def disconnect(self) -> None:
+        self.ready.clear()
+        self.bot = None
+
+
+def _as_new(message: OutMessage) -> OutMessage:
+    return OutMessage(channel=message.channel, address=message.address, text=message.text,
+                      person=message.person, buttons=message.buttons, ticket=message.ticket)
+
+
+def _fingerprint(message: OutMessage) -> str:
+    raw = f"{message.address}\x00{message.text}\x00{message.image}\x00{message.buttons}"
+    return hashlib.sha256(raw.encode()).hexdigest()
