@@ -108,6 +108,28 @@ def cmd_tickets_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_wecom_setup(args: argparse.Namespace) -> int:
+    from bot.channels.wecom import configured, make_api
+    from bot.wecom_setup import setup
+    from storage.plantfile import load_plant
+
+    settings = load_settings(_overrides(args))
+    if not configured(settings):
+        print("set WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_AES_KEY "
+              "in .env first", file=sys.stderr)
+        return 2
+    plant = load_plant(settings.plant_file)
+
+    async def run() -> tuple[list[str], bool]:
+        async with make_api(settings) as api:
+            return await setup(api, plant)
+
+    lines, ok = asyncio.run(run())
+    for line in lines:
+        print(line)
+    return 0 if ok else 1
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="safetyloop", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -145,6 +167,12 @@ def parser() -> argparse.ArgumentParser:
     export = with_common(tickets.add_parser("export", help="print every ticket"))
     export.add_argument("--format", choices=("json",), default="json")
     export.set_defaults(func=cmd_tickets_export)
+
+    wecom = sub.add_parser("wecom", help="WeCom app tools").add_subparsers(
+        dest="action", required=True)
+    with_common(wecom.add_parser(
+        "setup", help="create the teams' group chats from plant.yaml and set the app menu",
+    )).set_defaults(func=cmd_wecom_setup)
     return root
 
 

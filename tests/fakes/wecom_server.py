@@ -60,6 +60,7 @@ class FakeWecom:
         self.chat_messages: defaultdict[str, list[Sent]] = defaultdict(list)
         self.card_updates: list[dict[str, Any]] = []
         self.menus: list[dict[str, Any]] = []
+        self.invalid_users: set[str] = set()  # user ids WeCom reports back as invaliduser
         self.media: dict[str, tuple[bytes, str, str]] = {}  # id -> (data, content type, name)
         self._tokens: dict[str, bool] = {}  # token -> still valid
         self._response_codes: set[str] = set()
@@ -77,6 +78,7 @@ class FakeWecom:
             "media/get": self._media_get,
             "appchat/create": self._appchat_create,
             "appchat/send": self._appchat_send,
+            "appchat/get": self._appchat_get,
             "menu/create": self._menu_create,
         }
 
@@ -192,9 +194,12 @@ class FakeWecom:
                 return _err(42014, "taskid has existed or empty or exceed max len")
             self._task_ids.add(task_id)
             extra["response_code"] = self.issue_response_code()
-        for user in str(body["touser"]).split("|"):
-            self.sent[user].append(Sent(msgtype, body))
-        return _ok(invaliduser="", msgid=f"msg-{next(self._ids)}", **extra)
+        users = str(body["touser"]).split("|")
+        for user in users:
+            if user not in self.invalid_users:
+                self.sent[user].append(Sent(msgtype, body))
+        invalid = "|".join(u for u in users if u in self.invalid_users)
+        return _ok(invaliduser=invalid, msgid=f"msg-{next(self._ids)}", **extra)
 
     def issue_response_code(self) -> str:
         """A fresh single-use ResponseCode, as WeCom puts in sends and card-press events."""
@@ -243,8 +248,14 @@ class FakeWecom:
         if not isinstance(users, list) or len(users) < 2:
             return _err(40031, "invalid userid list")
         chatid = body.get("chatid") or f"chat{next(self._ids)}"
-        self.chats[chatid] = body
+        self.chats[chatid] = {**body, "chatid": chatid}
         return _ok(chatid=chatid)
+
+    async def _appchat_get(self, request: Request) -> Response:
+        chat = self.chats.get(request.query_params.get("chatid", ""))
+        if chat is None:
+            return _err(40058, "invalid chatid")
+        return _ok(chat_info={k: chat.get(k) for k in ("chatid", "name", "owner", "userlist")})
 
     async def _appchat_send(self, request: Request) -> Response:
         body = await self._json(request)
@@ -362,10 +373,11 @@ def image_xml(from_user: str, media_id: str, *, msg_id: int = 2, **head: Unpack[
 
 
 def location_xml(
-    from_user: str, lat: float, lon: float, *, label: str = "", **head: Unpack[Head]
+    from_user: str, lat: float, lon: float, *, label: str = "", msg_id: int = 3,
+    **head: Unpack[Head],
 ) -> str:
     # Location_X carries the latitude, Location_Y the longitude; the map scale is 15.
-    fields = {"Location_X": lat, "Location_Y": lon, "Scale": 15, "Label": label, "MsgId": 3}
+    fields = {"Location_X": lat, "Location_Y": lon, "Scale": 15, "Label": label, "MsgId": msg_id}
     return _message(from_user, "location", fields, head)
 
 

@@ -1,0 +1,235 @@
+"""Neutral OutMessages rendered as WeCom app messages: text, images, files and button cards."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+
+from bot.channels.base import RetryLater, Undeliverable
+from bot.channels.wecom_api import SentMessage, WecomApi
+from bot.channels.wecom_cards import (
+    MAX_CARD_BUTTONS,
+    MAX_SUBTITLE_CHARS,
+    MAX_TITLE_CHARS,
+    CardButton,
+    encode_key,
+    shorten,
+)
+from bot.channels.wecom_errors import WecomApiError, WecomRateLimited, WecomUnavailable
+from bot.channels.wecom_pacing import GROUP_LIMITS, Pacer
+from core.messages import Button, OutMessage
+from core.ports import Clock
+from handlers.i18n import t
+
+log = logging.getLogger(__name__)
+
+GROUP_PREFIX = "group:"
+MAX_TEXT_BYTES = 2000  # WeCom cuts text at 2048 bytes; split on lines before that
+MAX_IMAGE_BYTES = 10 * 1024 * 1024  # larger pictures go out as files (limit 20 MB)
+MAX_REPLACE_CHARS = 24
+SENTENCE_ENDS = frozenset("。！？；：.!?;:")
+# Errors of our setup rather than of one message (IP not on the trusted list, wrong
+# corp id, secret or agent id): keep the messages and retry until an admin fixes it.
+SETUP_ERRORS = frozenset({60020, 40013, 40001, 40056, 48002, 301002})
+
+
+@dataclass(frozen=True)
+class Part:
+    """One WeCom API message of an OutMessage."""
+
+    kind: str  # "text", "image", "file" or "card"
+    text: str = ""
+    data: bytes = b""
+    title: str = ""
+    buttons: tuple[CardButton, ...] = field(default=())
+
+
+def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
+    """Pieces of at most `limit` UTF-8 bytes, cut at line ends where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line.encode()) > limit:  # one huge line: cut it by characters
+            cut = len(line.encode()[:limit].decode(errors="ignore"))
+            pieces.extend([current, line[:cut]] if current else [line[:cut]])
+            current, line = "", line[cut:]
+        if len((current + line).encode()) > limit:
+            pieces.append(current)
+            current = ""
+        current += line
+    pieces.append(current)
+    return [p.rstrip("\n") for p in pieces if p.strip()]
+
+
+def card_buttons(buttons: tuple[Button, ...]) -> list[CardButton]:
+    seen: set[str] = set()
+    result = []
+    for button in buttons:
+        if button.data.startswith("url:"):
+            result.append(CardButton(text=button.label, url=button.data[4:]))
+        elif (key := encode_key(button.data, button.label)) not in seen:
+            seen.add(key)
+            result.append(CardButton(text=button.label, key=key))
+    return result
+
+
+def image_part(image: bytes) -> Part:
+    return Part("image" if len(image) <= MAX_IMAGE_BYTES else "file", data=image)
+
+
+def card_text(text: str) -> tuple[str, str] | None:
+    """(title, subtitle) when the text fits on a card: a first sentence short enough for the
+    title, the rest short enough for the subtitle; None when it does not fit."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()] or [""]
+    first, rest = lines[0], "\n".join(lines[1:])
+    if len(first) > MAX_TITLE_CHARS:
+        ends = [i for i, c in enumerate(first[:MAX_TITLE_CHARS]) if c in SENTENCE_ENDS]
+        if ends:
+            title = first[: ends[-1] + 1]
+            rest = "\n".join(x for x in (first[ends[-1] + 1:].strip(), rest) if x)
+        else:  # one long sentence: a cut title, and all of it below
+            title, rest = shorten(first, MAX_TITLE_CHARS), "\n".join(lines)
+        first = title
+    return (first, rest) if len(rest) <= MAX_SUBTITLE_CHARS else None
+
+
+def direct_parts(text: str, buttons: tuple[Button, ...], image: bytes | None) -> list[Part]:
+    """Text, picture, then buttons on cards of ≤ 6; short text goes on the first card itself."""
+    cards = card_buttons(buttons)
+    on_card = card_text(text) if cards else None
+    parts = [] if on_card else [Part("text", text=piece) for piece in split_text(text)]
+    if image is not None:
+        parts.append(image_part(image))
+    if on_card is None:  # the text went above: the card only needs to say what it is about
+        lines = [line.strip() for line in text.splitlines() if line.strip()] + ["", ""]
+        on_card = shorten(lines[0], MAX_TITLE_CHARS), shorten(lines[1], MAX_SUBTITLE_CHARS)
+    title, subtitle = on_card
+    chunks = [cards[i:i + MAX_CARD_BUTTONS] for i in range(0, len(cards), MAX_CARD_BUTTONS)]
+    for number, chunk in enumerate(chunks, start=1):
+        # Several cards for one question: number them, and say the text only once.
+        more = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
+        parts.append(Part(
+            "card", text=subtitle if number == 1 else "", buttons=tuple(chunk),
+            title=(shorten(title, MAX_TITLE_CHARS - len(more)) or "…") + more,
+        ))
+    return parts
+
+
+def group_parts(
+    text: str, buttons: tuple[Button, ...], image: bytes | None, lang: str
+) -> list[Part]:
+    """Group chats take no cards: links become lines, other buttons a pointer to the app."""
+    lines = [text]
+    lines += [f"{b.label}: {b.data[4:]}" for b in buttons if b.data.startswith("url:")]
+    if any(not b.data.startswith("url:") for b in buttons):
+        lines.append(t(lang, "wecom.group_act_in_app"))
+    parts = [Part("text", text=piece) for piece in split_text("\n".join(lines))]
+    if image is not None:
+        parts.append(image_part(image))
+    return parts
+
+
+def _filename(data: bytes) -> str:
+    return "photo.png" if data.startswith(b"\x89PNG") else "photo.jpg"
+
+
+class WecomChannel:
+    """The delivery worker's sender for WeCom: paced per recipient, resumable per part."""
+
+    name = "wecom"
+
+    def __init__(self, api: WecomApi, *, clock: Clock, language: str = "zh-CN") -> None:
+        self.api, self.clock, self.language = api, clock, language
+        self.users, self.groups = Pacer(), Pacer(GROUP_LIMITS)
+        # Parts already delivered of a message that failed half-way: a retry skips them.
+        self._delivered: dict[OutMessage, int] = {}
+
+    async def send(self, message: OutMessage, image: bytes | None) -> str | None:
+        try:
+            # An edit reports a press on a card: greying the card out says it all.
+            if message.edit and await self._edit(message):
+                return None
+            return await self._send_parts(message, image)
+        except WecomRateLimited as limited:
+            raise RetryLater(limited.retry_after, str(limited)) from limited
+        except WecomUnavailable as down:
+            raise RetryLater(None, str(down)) from down
+        except WecomApiError as error:
+            if error.errcode in SETUP_ERRORS:
+                log.error("WeCom refused us (%s): check the app's settings and trusted IPs", error)
+                raise RetryLater(None, str(error)) from error
+            self._delivered.pop(message, None)
+            raise Undeliverable(str(error)) from error
+        except Undeliverable:
+            self._delivered.pop(message, None)
+            raise
+
+    async def _edit(self, message: OutMessage) -> bool:
+        """Grey out the pressed card for everyone who got it; False when the code is spent."""
+        last = next((ln for ln in reversed(message.text.splitlines()) if ln.strip()), "✓")
+        try:
+            await self.api.update_button_card(
+                response_code=message.edit or "", replace_name=shorten(last, MAX_REPLACE_CHARS),
+                userids=[] if message.address.startswith(GROUP_PREFIX) else [message.address],
+                atall=True,
+            )
+        except (WecomRateLimited, WecomUnavailable):
+            raise
+        except WecomApiError as error:  # used or older than 72 h: say it as a new message
+            log.info("card update refused (%s); sending the outcome instead", error)
+            return False
+        return True
+
+    def _parts(self, message: OutMessage, image: bytes | None) -> list[Part]:
+        text = message.text
+        if message.request_contact:  # WeCom cannot share a phone number: no such button
+            text = t(self.language, "wecom.identity_unknown")
+        if message.address.startswith(GROUP_PREFIX):
+            return group_parts(text, message.buttons, image, self.language)
+        return direct_parts(text, message.buttons, image)
+
+    async def _send_parts(self, message: OutMessage, image: bytes | None) -> str | None:
+        parts = self._parts(message, image)
+        done = self._delivered.get(message, 0)
+        group = message.address.startswith(GROUP_PREFIX)
+        pacer = self.groups if group else self.users
+        wait = pacer.wait_s(message.address, len(parts) - done, self.clock.now())
+        if wait > 0:
+            raise RetryLater(wait, f"pacing messages to {message.address}")
+        external_id = None
+        for index, part in enumerate(parts[done:], start=done):
+            if group:
+                await self._to_group(message.address[len(GROUP_PREFIX):], part)
+            else:
+                sent = await self._to_user(message.address, part)
+                external_id = self._check(message.address, sent)
+            pacer.record(message.address, self.clock.now())
+            self._delivered[message] = index + 1
+        self._delivered.pop(message, None)
+        return external_id
+
+    @staticmethod
+    def _check(address: str, sent: SentMessage) -> str:
+        if address in sent.invaliduser:
+            raise Undeliverable(f"WeCom cannot reach user {address!r} (not in the app's range?)")
+        return sent.msgid
+
+    async def _to_user(self, user: str, part: Part) -> SentMessage:
+        if part.kind == "image":
+            return await self.api.send_image(user, part.data, filename=_filename(part.data))
+        if part.kind == "file":
+            return await self.api.send_file(user, _filename(part.data), part.data)
+        if part.kind == "card":
+            task_id = f"sl{secrets.token_hex(12)}"
+            return await self.api.send_button_card(
+                user, task_id=task_id, title=part.title, description=part.text,
+                buttons=part.buttons,
+            )
+        return await self.api.send_text(user, part.text)
+
+    async def _to_group(self, chatid: str, part: Part) -> None:
+        if part.kind in ("image", "file"):
+            await self.api.appchat_send_media(chatid, part.kind, _filename(part.data), part.data)
+        else:
+            await self.api.appchat_send_text(chatid, part.text)
