@@ -43,6 +43,9 @@ def sweep(app: App) -> None:
 
 async def serve(settings: Settings) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    # httpx logs every request URL at INFO, and the platforms put secrets in URLs
+    # (the Bot API token, WeCom's corpsecret and access_token).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     plugins = configured_plugins(settings)
     if not plugins:
         log.error("no channel configured: set TELEGRAM_BOT_TOKEN or WECOM_* in .env "

@@ -8,6 +8,7 @@ ticket_actions.mmd.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 
 from core.dialog import END, STAY, EventKind, Flow, Incoming, Step, button_data, parse_button
@@ -54,12 +55,21 @@ def press(turn: Turn, action: Action, code: str) -> None:
         turn.reply(f"refused.{refused.reason}", code=code)
         return
     if action in NEEDS:
-        start_flow(turn, FOLLOW_UP, at=NEEDS[action], data={
+        start_flow(in_private(turn), FOLLOW_UP, at=NEEDS[action], data={
             "code": code, "action": action.value, "handle": turn.event.handle,
         })
         return
     perform(turn, ActOnTicket(code=code, action=action, actor=turn.person.id),
             handle=turn.event.handle)
+
+
+def in_private(turn: Turn) -> Turn:
+    """The same turn in the presser's direct chat: a group hears only commands and buttons,
+    so a question that follows a press in a team group is asked privately."""
+    if not turn.event.is_group:
+        return turn
+    event = replace(turn.event, chat=turn.event.sender, is_group=False)
+    return replace(turn, event=event)
 
 
 def perform(turn: Turn, command: ActOnTicket, *, handle: str = "") -> bool:

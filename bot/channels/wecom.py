@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -45,10 +44,6 @@ class WecomPlugin:
     """Routes for the web server, a sender for the delivery worker, a callback worker."""
 
     def __init__(self, settings: Settings, *, client: httpx.AsyncClient | None = None) -> None:
-        # httpx logs every URL at INFO, and WeCom puts corpsecret and access_token in them.
-        httpx_log = logging.getLogger("httpx")
-        if httpx_log.level == logging.NOTSET:
-            httpx_log.setLevel(logging.WARNING)
         if settings.wecom_datum not in DATUMS:
             raise ValueError(f"WECOM_DATUM must be one of {sorted(DATUMS)}")
         assert settings.wecom_token and settings.wecom_aes_key and settings.wecom_corp_id

@@ -85,3 +85,24 @@ async def test_a_button_of_a_finished_conversation_is_refused_politely(tmp_path:
         unanswered = dict(tg.open_callbacks)
     assert unanswered == {}
 
+
+
+async def test_a_lead_rejecting_in_the_team_group_gives_the_reason_in_private(
+    tmp_path: Path,
+) -> None:
+    async with running(tmp_path) as h:
+        tg = h.tg
+        code = await report_in_dm(h)
+        card = await h.said(MECH_GROUP, code)
+        lead, lead_dm = h.dm("TL-MECH")
+        tg.press(lead, card, f"t:reject:{code}")
+        await h.said(lead_dm, t("zh-CN", "followup.reason", code=code))
+        tg.send_text(lead, lead_dm, "不属于机械故障，请电工处理")
+        await tg.wait_for(lambda: "reply_markup" not in (tg.message(MECH_GROUP, card["message_id"])
+                                                          or {"reply_markup": 1}),
+                          what="the group card's buttons retired")
+        reporter = await h.said(h.dm("W01")[1], "不属于机械故障")
+        group_texts = h.texts(MECH_GROUP)
+    assert h.tickets()[0].status == "rejected"
+    assert code in reporter["text"]
+    assert not any("原因" in text for text in group_texts), "the question stays out of the group"
