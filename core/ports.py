@@ -83,14 +83,23 @@ class Invites(Protocol):
 
 
 class UnitOfWork(Protocol):
-    tickets: TicketRepository
-    conversations: ConversationRepository
-    inbox: Inbox
-    outbox: Outbox
-    audit: AuditLog
-    points: PointsLedger
-    directory: Directory
-    invites: Invites
+    # Read-only members, so any implementation's own repository types satisfy them.
+    @property
+    def tickets(self) -> TicketRepository: ...
+    @property
+    def conversations(self) -> ConversationRepository: ...
+    @property
+    def inbox(self) -> Inbox: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def points(self) -> PointsLedger: ...
+    @property
+    def directory(self) -> Directory: ...
+    @property
+    def invites(self) -> Invites: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

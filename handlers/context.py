@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,8 @@ from core.ports import Clock, UnitOfWork
 from handlers.i18n import label, t
 
 log = logging.getLogger(__name__)
+
+NO_VALUES: Mapping[str, object] = {}
 
 # A button before translation: (message key or plain label, data).
 ButtonSpec = tuple[str, str]
@@ -57,25 +59,30 @@ class Notifier:
     def to_person(
         self, person: str, key: str, *, buttons: Sequence[ButtonSpec] = (),
         image: str | None = None, ticket: str | None = None, edit: str | None = None,
-        **values: object,
+        values: Mapping[str, object] = NO_VALUES, **more: object,
     ) -> None:
+        """Queue a message for a person on the channel that reaches them, in their language.
+
+        Template values come as keywords, or as `values` when a caller passes them on.
+        """
         target = self.address(person)
         if target is None:
             log.warning("no channel reaches %s; message %s not queued", person, key)
             return
         self.to_chat(
             *target, self.language(person), key, person=person, buttons=buttons,
-            image=image, ticket=ticket, edit=edit, **values,
+            image=image, ticket=ticket, edit=edit, values={**values, **more},
         )
 
     def to_chat(
         self, channel: str, address: str, lang: str, key: str, *, person: str | None = None,
         buttons: Sequence[ButtonSpec] = (), image: str | None = None,
         ticket: str | None = None, edit: str | None = None, request_contact: bool = False,
-        **values: object,
+        values: Mapping[str, object] = NO_VALUES, **more: object,
     ) -> None:
         message = OutMessage(
-            channel=channel, address=address, person=person, text=t(lang, key, **values),
+            channel=channel, address=address, person=person,
+            text=t(lang, key, **values, **more),
             buttons=tuple(Button(label(lang, text), data) for text, data in buttons),
             image=image, ticket=ticket, edit=edit, request_contact=request_contact,
         )
@@ -94,7 +101,7 @@ class Notifier:
             if chat is not None and channel in self.services.channels:
                 self.to_chat(
                     channel, f"group:{chat}" if channel == "wecom" else str(chat), lang, key,
-                    buttons=buttons, image=image, ticket=ticket, **values,
+                    buttons=buttons, image=image, ticket=ticket, values=values,
                 )
 
 
@@ -121,7 +128,7 @@ class Turn:
         event = self.event
         self.notify.to_chat(
             event.channel, event.chat, self.lang, key, person=self.person.id, buttons=buttons,
-            image=image, edit=edit, request_contact=request_contact, **values,
+            image=image, edit=edit, request_contact=request_contact, values=values,
         )
 
     def text(self, key: str, **values: object) -> str:

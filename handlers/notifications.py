@@ -35,7 +35,7 @@ def _card_to(notify: Notifier, person: str, ticket: Ticket, key: str, **values: 
     lang = notify.language(person)
     notify.to_person(
         person, key, buttons=render.work_buttons(ticket), image=_first_photo(ticket),
-        ticket=ticket.code, card=render.card(notify.services.plant, ticket, lang), **values,
+        ticket=ticket.code, card=render.card(notify.services.plant, ticket, lang), values=values,
     )
 
 
@@ -57,7 +57,7 @@ def _tell_reporter(notify: Notifier, ticket: Ticket, key: str, **values: object)
     plant = notify.services.plant
     notify.to_person(
         ticket.reporter, key, ticket=ticket.code, code=ticket.code,
-        team=render.team_name(plant, ticket.team, lang), **values,
+        team=render.team_name(plant, ticket.team, lang), values=values,
     )
 
 

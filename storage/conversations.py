@@ -25,7 +25,10 @@ class SqlConversationRepository:
         key = conversation.key
         row = self.session.get(ConversationRow, (key.channel, key.chat, key.sender))
         if row is None:
-            row = ConversationRow(channel=key.channel, chat=key.chat, sender=key.sender)
+            row = ConversationRow(
+                channel=key.channel, chat=key.chat, sender=key.sender,
+                flow=conversation.flow, step=conversation.step,
+            )
         row.flow, row.step, row.rev = conversation.flow, conversation.step, conversation.rev
         row.data = dict(conversation.data)
         row.updated_at = conversation.updated_at

@@ -11,20 +11,19 @@ from sqlmodel import Session
 from core.messages import OutMessage
 from storage.tables import InboxRow, OutboxRow
 
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
 
 class SqlInbox:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._postgres = session.get_bind().dialect.name == "postgresql"
 
     def first_time(self, channel: str, key: str, at: datetime) -> bool:
         # One INSERT inside the caller's transaction, not a savepoint: pysqlite commits a
         # SAVEPOINT opened before any write, so a handler that failed would still have
         # marked the update as seen and its retry would be dropped. On PostgreSQL a
         # concurrent insert of the same key waits for the other transaction, then does nothing.
-        insert = _INSERT[self.session.get_bind().dialect.name]
         table = InboxRow.__table__  # type: ignore[attr-defined]
+        insert = postgresql.insert if self._postgres else sqlite.insert
         statement = (
             insert(table).values(channel=channel, key=key, seen_at=at)
             .on_conflict_do_nothing().returning(table.c.key)

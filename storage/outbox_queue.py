@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, exists, func, update
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core.messages import Button, OutMessage
 from storage.tables import OutboxRow
@@ -31,14 +32,14 @@ def _message(row: OutboxRow) -> OutMessage:
     )
 
 
-def _due_query(postgres: bool) -> Select[tuple[OutboxRow]]:
+def _due_query(postgres: bool) -> SelectOfScalar[OutboxRow]:
     """Built once: the worker claims after every event, and building costs more than running."""
     earlier = aliased(OutboxRow)
     blocked = exists().where(
         and_(
-            earlier.channel == OutboxRow.channel,
-            earlier.address == OutboxRow.address,
-            earlier.id < OutboxRow.id,  # type: ignore[operator]
+            col(earlier.channel) == col(OutboxRow.channel),
+            col(earlier.address) == col(OutboxRow.address),
+            col(earlier.id) < col(OutboxRow.id),
             col(earlier.status).in_(("pending", "sending")),
         )
     )
@@ -61,7 +62,7 @@ class SqlOutboxQueue:
     def claim(self, now: datetime, limit: int = 50) -> list[Claimed]:
         """Due messages, each the oldest unsent one for its chat, leased to this worker."""
         with Session(self.engine) as session:
-            rows = list(session.scalars(self._due, {"now": now, "limit": limit}))
+            rows = list(session.exec(self._due, params={"now": now, "limit": limit}))
             claimed = [Claimed(r.id, r.attempts, _message(r)) for r in rows if r.id is not None]
             if rows:
                 session.execute(
@@ -93,7 +94,7 @@ class SqlOutboxQueue:
     def next_due_at(self) -> datetime | None:
         with Session(self.engine) as session:
             query = select(func.min(OutboxRow.next_attempt_at)).where(
-                or_(OutboxRow.status == "pending", OutboxRow.status == "sending")
+                col(OutboxRow.status).in_(("pending", "sending"))
             )
             value: datetime | None = session.execute(query).scalar()
             return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
@@ -20,17 +21,17 @@ _PLAIN = [
 ]
 
 
-def to_row(ticket: Ticket, row: TicketRow) -> TicketRow:
-    for name in _PLAIN:
-        setattr(row, name, getattr(ticket, name))
-    row.severity, row.urgency = ticket.severity.value, ticket.urgency.value
-    row.status, row.validity = ticket.status.value, ticket.validity.value
-    row.photos = list(ticket.photos)
+def row_values(ticket: Ticket) -> dict[str, Any]:
+    """The ticket as column values (everything but the row's own id, day and number)."""
     point = ticket.location
-    row.lat, row.lon, row.accuracy_m = (
-        (point.lat, point.lon, point.accuracy_m) if point else (None, None, None)
-    )
-    return row
+    return {name: getattr(ticket, name) for name in _PLAIN} | {
+        "severity": ticket.severity.value, "urgency": ticket.urgency.value,
+        "status": ticket.status.value, "validity": ticket.validity.value,
+        "photos": list(ticket.photos),
+        "lat": point.lat if point else None,
+        "lon": point.lon if point else None,
+        "accuracy_m": point.accuracy_m if point else None,
+    }
 
 
 def to_ticket(row: TicketRow) -> Ticket:
@@ -56,7 +57,7 @@ class SqlTicketRepository:
 
     def add(self, ticket: Ticket) -> None:
         day, number = ticket.code[3:9], int(ticket.code[10:])
-        row = to_row(ticket, TicketRow(day=day, number=number))
+        row = TicketRow(day=day, number=number, **row_values(ticket))
         self.session.add(row)
         self.session.flush()
         ticket.id = row.id
@@ -72,7 +73,8 @@ class SqlTicketRepository:
         row = self.session.get(TicketRow, ticket.id)
         if row is None:
             raise LookupError(ticket.code)
-        to_row(ticket, row)
+        for name, value in row_values(ticket).items():
+            setattr(row, name, value)
         self.session.add(row)
 
     def next_number(self, day: str) -> int:

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from wechatpy.enterprise import parse_message  # type: ignore[import-untyped]
-from wechatpy.enterprise.crypto import WeChatCrypto  # type: ignore[import-untyped]
-from wechatpy.enterprise.events import (  # type: ignore[import-untyped]
+from wechatpy.enterprise import parse_message
+from wechatpy.enterprise.crypto import WeChatCrypto
+from wechatpy.enterprise.events import (
     ClickEvent,
     EnterAgentEvent,
     LocationEvent,
 )
-from wechatpy.enterprise.exceptions import InvalidCorpIdException  # type: ignore[import-untyped]
-from wechatpy.enterprise.messages import (  # type: ignore[import-untyped]
+from wechatpy.enterprise.exceptions import InvalidCorpIdException
+from wechatpy.enterprise.messages import (
     ImageMessage,
     LocationMessage,
     TextMessage,
