@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-AS ?= W01
+PERSON ?= W01
 CLOCK ?= sim
 
 .PHONY: run test lint bench clean
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/safetyloop config check config/demo-plant.yaml
 	$(BIN)/safetyloop db upgrade
-	$(BIN)/safetyloop shell --as $(AS) --clock $(CLOCK)
+	$(BIN)/safetyloop shell --as $(PERSON) --clock $(CLOCK)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

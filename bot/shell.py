@@ -121,7 +121,12 @@ async def run_script(shell: Shell, lines: Iterable[str]) -> int:
     return 0
 
 
+USAGE = ("chat as {person}: /help for commands; !photo PATH, !location LAT LON, !press N, "
+         "!as PERSON, !wait 2h (with --clock sim); Ctrl-D quits")
+
+
 async def run_interactive(shell: Shell) -> int:
+    print(USAGE.format(person=shell.person), file=sys.stderr)
     while True:
         try:
             text = await asyncio.to_thread(input, f"{shell.person}> ")

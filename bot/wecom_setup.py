@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -50,11 +51,9 @@ async def create_group(api: WecomApi, plant: Plant, team: Team) -> str:
     members = team_members(plant, team)
     if len(members) < 2:
         return f"{team.id}: a WeCom group needs at least 2 people with a wecom_id"
-    try:
+    with contextlib.suppress(WecomApiError):  # not created yet, or not by this app
         await api.appchat_get(chat_id)
         return f"{team.id}: group {chat_id} exists"
-    except WecomApiError:
-        pass  # not created yet (or not by this app): try to create it
     await api.appchat_create(team.label(plant.language), members[0], members, chat_id)
     return f"{team.id}: created group {chat_id} with {', '.join(members)}"
 
