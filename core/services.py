@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core import escalation
@@ -98,9 +99,10 @@ def act_on_ticket(
     if ticket is None:
         raise ActionRefused("unknown_ticket")
     check_allowed(plant, cmd.actor, cmd.action, ticket)
+    _check_inputs(cmd, ticket, uow, plant)
     previous_team, previous_status = ticket.team, ticket.status
-    _apply(cmd, ticket, uow, plant, clock)
     now = clock.now()
+    _apply(cmd, ticket, now)
     if ticket.status is not previous_status or ticket.team != previous_team:
         # Only a move restarts the clock: judging validity must not delay an escalation.
         escalation.set_deadline(ticket, escalation.deadline_after(plant, ticket, now))
@@ -129,8 +131,8 @@ def check_allowed(plant: Plant, actor: str, action: Action, ticket: Ticket) -> N
         raise ActionRefused("wrong_state")
 
 
-def _apply(cmd: ActOnTicket, ticket: Ticket, uow: UnitOfWork, plant: Plant, clock: Clock) -> None:
-    now = clock.now()
+def _check_inputs(cmd: ActOnTicket, ticket: Ticket, uow: UnitOfWork, plant: Plant) -> None:
+    """Refuse an action that lacks what it needs: a photo, a reason, a team, an original."""
     action = cmd.action
     if action is Action.DONE and not cmd.after_photo:
         raise ActionRefused("after_photo_required")
@@ -142,18 +144,24 @@ def _apply(cmd: ActOnTicket, ticket: Ticket, uow: UnitOfWork, plant: Plant, cloc
         cmd.duplicate_of == ticket.code or uow.tickets.get(cmd.duplicate_of or "") is None
     ):
         raise ActionRefused("bad_duplicate")
+
+
+_STAMPS = {
+    Action.ACCEPT: "acknowledged_at", Action.START: "started_at",
+    Action.DONE: "resolved_at", Action.CLOSE: "closed_at",
+}
+
+
+def _apply(cmd: ActOnTicket, ticket: Ticket, now: datetime) -> None:
+    action = cmd.action
     if action is Action.REASSIGN and cmd.team:
         ticket.team = cmd.team
-        ticket.escalation_level = 0
+        ticket.escalation_level = 0  # a new team starts at the bottom of its own ladder
     target = TRANSITIONS[action].target
     if target is not None:
         ticket.status = target
-    stamp = {
-        Action.ACCEPT: "acknowledged_at", Action.START: "started_at",
-        Action.DONE: "resolved_at", Action.CLOSE: "closed_at",
-    }.get(action)
-    if stamp:
-        setattr(ticket, stamp, now)
+    if action in _STAMPS:
+        setattr(ticket, _STAMPS[action], now)
     if target is Status.REJECTED:
         ticket.rejected_at = now
     if cmd.reason:
