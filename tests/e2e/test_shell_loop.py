@@ -129,3 +129,43 @@ def test_a_script_line_the_shell_cannot_understand_fails_the_run(plant: Plant) -
     assert "line 2" in done.stderr
     assert plant.shell("W01", "!wait 1h\n", sim=False).returncode != 0
     assert plant.shell("NOBODY", "/help\n").returncode != 0
+
+
+def test_a_lead_reassigns_a_report_and_the_new_team_takes_it(plant: Plant) -> None:
+    script = report_script(plant) + "\n".join([
+        "!as TL-MECH",
+        "!press 3",            # reassign
+        "!press 1",            # 电气维修班 (ELEC)
+        "!as TL-ELEC",
+        "!press 1",            # accept
+    ]) + "\n"
+    done = plant.shell("W01", script)
+    assert done.returncode == 0, done.stderr
+    assert any(line.startswith("🆕") for line in lines_for(done.stdout, "TL-ELEC"))
+    assert any("已转派给 电气维修班" in line for line in lines_for(done.stdout, "W01"))
+    [ticket] = plant.tickets()
+    assert (ticket["assignee_team"], ticket["status"]) == ("ELEC", "acknowledged")
+
+
+def test_a_duplicate_report_is_rejected_and_its_points_taken_back(plant: Plant) -> None:
+    first = plant.shell("W01", report_script(plant) + "!as SO1\n!press 1\n")
+    assert first.returncode == 0, first.stderr
+    [original] = plant.tickets()
+    second = plant.shell("W02", report_script(plant) + "!as SO1\n!press 1\n")  # valid: +10
+    assert second.returncode == 0, second.stderr
+    code = plant.tickets()[1]["code"]
+    judged = plant.shell("SO1", "\n".join([
+        f"!button t:duplicate:{code}",
+        original["code"].lower(),          # people type codes as they like
+        "!as W02",
+        "/points",
+    ]) + "\n")
+    assert judged.returncode == 0, judged.stderr
+    said = lines_for(second.stdout + judged.stdout, "W02")
+    assert any("+10" in line for line in said) and any("-10" in line for line in said)
+    assert "⭐ You have 0 points." in said
+    assert any(f"duplicates {original['code']}" in line for line in said)
+    duplicate = plant.tickets()[1]
+    assert (duplicate["status"], duplicate["validity"], duplicate["points"]) == (
+        "rejected", "duplicate", 0)
+    assert duplicate["duplicate_of"] == original["code"]
