@@ -31,6 +31,12 @@ class App:
     worker: DeliveryWorker
     channels: Mapping[str, Channel]
 
+    def handled(self, channel: str, update_key: str) -> bool:
+        """Whether an update was acted on already: adapters ask before costly work
+        (downloads, answers) on a platform's retry; `handle` still decides for good."""
+        with self.services.uow() as uow:
+            return uow.inbox.handled(channel, update_key)
+
     def handle(self, event: Incoming) -> None:
         dispatcher.handle(self.services, event)
         self.worker.wake()

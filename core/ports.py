@@ -40,6 +40,10 @@ class Inbox(Protocol):
         """Record an incoming update; False when it was seen before (a platform retry)."""
         ...
 
+    def handled(self, channel: str, key: str) -> bool:
+        """Whether the update was already acted on, without recording anything."""
+        ...
+
 
 class Outbox(Protocol):
     def put(self, message: OutMessage, at: datetime) -> int: ...

@@ -30,6 +30,9 @@ class SqlInbox:
         )
         return self.session.execute(statement).first() is not None
 
+    def handled(self, channel: str, key: str) -> bool:
+        return self.session.get(InboxRow, (channel, key)) is not None
+
 
 class SqlOutbox:
     def __init__(self, session: Session) -> None:

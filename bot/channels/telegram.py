@@ -25,7 +25,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.channels.telegram_inbound import RecentUpdates, button_event, message_event
+from bot.channels.telegram_inbound import CHANNEL, button_event, message_event
 from bot.channels.telegram_outbound import TelegramSender
 from bot.channels.telegram_pacing import Pacer
 from bot.settings import Settings
@@ -94,7 +94,6 @@ class TelegramPlugin:
             self.routes.append(Route(path, self._webhook, methods=["POST"]))
         self.application: PTBApp | None = None
         self.app: App | None = None
-        self.recent = RecentUpdates()
         self._ready = asyncio.Event()
         self._connecting: asyncio.Task[None] | None = None
 
@@ -195,9 +194,13 @@ class TelegramPlugin:
 
     # -- updates --------------------------------------------------------------------------------
 
+    def _replayed(self, update: Update) -> bool:
+        assert self.app is not None
+        return self.app.handled(CHANNEL, str(update.update_id))
+
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
-        if message is None or self.app is None or not self.recent.first_time(update.update_id):
+        if message is None or self.app is None or self._replayed(update):
             return
         event = await message_event(update.update_id, message, context.bot,
                                     max_bytes=self.app.services.max_photo_bytes)
@@ -206,7 +209,7 @@ class TelegramPlugin:
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        if query is None or self.app is None or not self.recent.first_time(update.update_id):
+        if query is None or self.app is None or self._replayed(update):
             return
         try:
             await query.answer()  # at once, so the spinner stops; the outcome follows

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -22,27 +21,6 @@ CHANNEL = "telegram"
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
 DOWNLOAD_TRIES = 3
-
-
-class RecentUpdates:
-    """update_ids seen lately, so a replay is dropped before any download or callback answer.
-
-    The database inbox remains the authority (it survives restarts and spans processes).
-    """
-
-    def __init__(self, size: int = 10_000) -> None:
-        self._order: deque[int] = deque()
-        self._seen: set[int] = set()
-        self.size = size
-
-    def first_time(self, update_id: int) -> bool:
-        if update_id in self._seen:
-            return False
-        self._seen.add(update_id)
-        self._order.append(update_id)
-        if len(self._order) > self.size:
-            self._seen.discard(self._order.popleft())
-        return True
 
 
 def is_group(chat: Chat) -> bool:

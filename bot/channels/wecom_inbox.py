@@ -14,8 +14,6 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
 from bot.channels.wecom_api import WecomApi
 from bot.channels.wecom_callback import WecomInbound, parse
 from bot.channels.wecom_cards import decode_key, shorten
@@ -24,7 +22,6 @@ from bot.channels.wecom_inbound import CHANNEL, to_incoming
 from core.dialog import Attachment, Incoming
 from core.messages import OutMessage
 from storage.inbound_queue import Inbound, SqlInboundQueue
-from storage.tables import InboxRow
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -94,7 +91,7 @@ class WecomInbox:
             log.warning("dropping unparseable WeCom callback %s", row.id)
             return True
         event = to_incoming(msg, datum=self.datum)
-        if event is None or self._seen(event.update_key):
+        if event is None or self.app.handled(CHANNEL, event.update_key):
             return True
         if msg.kind == "image":
             try:
@@ -106,10 +103,6 @@ class WecomInbox:
         self.app.handle(event)
         self._grey_out(msg, event)
         return True
-
-    def _seen(self, key: str) -> bool:
-        with Session(self.app.engine) as session:
-            return session.get(InboxRow, (CHANNEL, key)) is not None
 
     def _known(self, user: str) -> bool:
         with self.app.services.uow() as uow:

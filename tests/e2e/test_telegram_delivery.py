@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from bot.channels.base import RetryLater
-from bot.channels.telegram_inbound import RecentUpdates
 from bot.channels.telegram_pacing import Pacer
 from handlers.context import Notifier
 from handlers.i18n import t
@@ -116,9 +115,8 @@ async def test_a_replayed_button_press_acts_once_even_after_a_restart(tmp_path: 
         tg.send_photo(user, chat, jpeg())
         press = h.press(user, await h.keyboard(chat, 2))
         await h.said(chat, "📍")
-        # Restarted, the adapter has forgotten the update; the database inbox has not.
+        # Restarted: only the database inbox remembers the update.
         await h.plugin.stop()
-        h.plugin.recent = RecentUpdates()
         await h.plugin.start(h.app)
         await h.plugin.wait_ready()
         tg.inject_raw(press)

@@ -111,6 +111,9 @@ class FakeInbox:
         self.seen[(channel, key)] = at
         return True
 
+    def handled(self, channel: str, key: str) -> bool:
+        return (channel, key) in self.seen
+
 
 class FakeOutbox:
     def __init__(self) -> None:
