@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from core.dialog import Conversation, Incoming
 from core.messages import Button, OutMessage
 from core.plant import Person, Plant
 from core.ports import Clock, UnitOfWork
 from handlers.i18n import label, t
+from storage.photos import PhotoStore
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class Services:
     plant: Plant
     clock: Clock
     uow: Callable[[], UnitOfWork]
-    photos: Any
+    photos: PhotoStore
     channels: Sequence[str] = ("terminal",)
     dm_links: dict[str, str] = field(default_factory=dict)
     max_photo_bytes: int = 20 * 1024 * 1024

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.dialog import EventKind, Incoming
 from handlers.context import Turn
-from storage.photos import PhotoRejected
+from storage.photos import PhotoRejected, StoredPhoto
 
 
-def accept(turn: Turn, event: Incoming) -> Any | None:
+def accept(turn: Turn, event: Incoming) -> StoredPhoto | None:
     """The stored photo, or None after telling the person why it was not taken."""
     attachment = event.attachment
     if event.kind not in (EventKind.PHOTO, EventKind.DOCUMENT) or attachment is None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import threading
-import warnings
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 BEFORE_RED = (211, 47, 47)
 AFTER_GREEN = (56, 142, 60)
@@ -15,8 +13,6 @@ GUTTER_PX = 8
 MIN_BAR_PX = 16
 # The inputs are chat copies (≤ 1280 px a side); anything this large is a mistake, not a photo.
 _MAX_INPUT_PIXELS = 40_000_000
-# catch_warnings swaps process-wide state; serialise our own uses so they cannot interleave.
-_WARNINGS_LOCK = threading.Lock()
 
 
 def before_after(before: bytes, after: bytes, *, max_side: int = 1280) -> bytes:
@@ -38,26 +34,15 @@ def before_after(before: bytes, after: bytes, *, max_side: int = 1280) -> bytes:
 
 
 def _photo(data: bytes) -> Image.Image:
-    """Decode one photo upright in RGB; ValueError if it is not a reasonable image."""
-    # Pillow's bomb guard warns through global filters; our own limit below decides instead.
+    """Decode a chat copy from the photo store, already upright, flat and small; ValueError
+    for anything else that is not a reasonable image."""
     try:
-        with _WARNINGS_LOCK, warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))
+        if image.width * image.height > _MAX_INPUT_PIXELS:
+            raise ValueError("photo too large for a before/after picture; pass chat copies")
+        return image.convert("RGB")
     except (OSError, Image.DecompressionBombError) as exc:
         raise ValueError("not a readable photo") from exc
-    if im.width * im.height > _MAX_INPUT_PIXELS:
-        raise ValueError("photo too large for a before/after picture; pass chat copies")
-    try:
-        upright = ImageOps.exif_transpose(im)
-    except OSError as exc:  # truncated data surfaces only when decoding
-        raise ValueError("not a readable photo") from exc
-    if "A" in upright.getbands() or "transparency" in upright.info:
-        rgba = upright.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, "white")
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        return flat
-    return upright.convert("RGB")
 
 
 def _bar(height: int) -> int:
