@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import os
 import sys
@@ -34,10 +33,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
-from bot.app import build_app  # noqa: E402
-from bot.channels import telegram  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from storage.plantfile import load_plant  # noqa: E402
+from tests.e2e.telegram_harness import running  # noqa: E402
 from tests.fakes import FakeChat, FakeTelegram, FakeUser  # noqa: E402
 
 TOKEN = "123:ABC"
@@ -104,26 +101,9 @@ async def echo_baseline(n: int) -> Row:
 
 
 async def adapter(folder: Path, n: int, *, per_second: float, label: str) -> Row:
-    async with FakeTelegram(token=TOKEN) as tg:
-        settings = Settings(
-            database_url=f"sqlite:///{folder}/{per_second:.0f}.db", data_dir=folder,
-            plant_file=PLANT, telegram_bot_token=TOKEN, telegram_api_base_url=tg.root,
-            telegram_messages_per_second=per_second,
-        )
-        plugin = telegram.plugin(settings)
-        assert plugin is not None
-        app = build_app(settings, channels={"telegram": plugin.channel})
-        worker = asyncio.create_task(app.worker.run())
-        try:
-            await plugin.start(app)
-            await plugin.wait_ready()
-            return await measure(label, tg, n, "/points")
-        finally:
-            await plugin.stop()
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
-            app.engine.dispose()
+    """The full adapter, wired exactly as the end-to-end tests wire it."""
+    async with running(folder, telegram_messages_per_second=per_second) as h:
+        return await measure(label, h.tg, n, "/points")
 
 
 async def run(n: int, paced: bool) -> list[Row]:
@@ -131,10 +111,11 @@ async def run(n: int, paced: bool) -> list[Row]:
         folder = Path(tmp)
         runs: list[Callable[[], Any]] = [
             lambda: echo_baseline(n),
-            lambda: adapter(folder, n, per_second=1e6, label="adapter: /points, pacing lifted"),
+            lambda: adapter(folder / "lifted", n, per_second=1e6,
+                            label="adapter: /points, pacing lifted"),
         ]
         if paced:
-            runs.append(lambda: adapter(folder, n, per_second=30,
+            runs.append(lambda: adapter(folder / "paced", n, per_second=30,
                                         label="adapter: /points, Telegram's 30/s pacing"))
         return [await make() for make in runs]
 

@@ -20,16 +20,6 @@ HOUR = timedelta(hours=1)
 PHOTO = "b" * 64
 
 
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> SimClock:
-    return SimClock(T0)
-
-
 def sweep(uow: FakeUnitOfWork, clock: SimClock) -> list[TicketEscalated]:
     events = escalate_due_tickets(uow=uow, plant=PLANT, clock=clock)
     assert all(isinstance(e, TicketEscalated) for e in events)

@@ -10,19 +10,9 @@ from core.plant import Severity
 from core.points import PointsChange, points_for, rescore
 from core.services import ActionRefused, ActOnTicket, act_on_ticket
 from core.tickets import Action, Validity
-from tests.unit.core.fakes import T0, FakeUnitOfWork, make_plant, report
+from tests.unit.core.fakes import FakeUnitOfWork, make_plant, report
 
 PLANT = make_plant()
-
-
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> SimClock:
-    return SimClock(T0)
 
 
 def judge(

@@ -21,16 +21,6 @@ PLANT = make_plant()
 PHOTO = "b" * 64
 
 
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> SimClock:
-    return SimClock(T0)
-
-
 def act(
     uow: FakeUnitOfWork, clock: SimClock, code: str, action: Action, actor: str, **extra: str
 ) -> list[object]:
