@@ -1,9 +1,9 @@
 """SLA deadlines and the escalation ladder, as pure functions over a ticket.
 
 Level 0 is the lead of the assigned team; each rung of `plant.escalation` is one
-level above it. The ticket carries its deadline (`due_at`) and a token that
-changes whenever the deadline does, so a sweep that read an old deadline cannot
-act on it twice.
+level above it. The ticket carries its deadline (`due_at`); a sweep reads due
+tickets under lock and moves each deadline forward (or clears it), so sweeping
+again at the same instant finds nothing to do.
 """
 
 from __future__ import annotations
@@ -47,12 +47,6 @@ def deadline_after(plant: Plant, ticket: Ticket, now: datetime) -> datetime | No
     return None
 
 
-def set_deadline(ticket: Ticket, due_at: datetime | None) -> None:
-    if due_at != ticket.due_at:
-        ticket.due_at = due_at
-        ticket.timer_token += 1
-
-
 def recipients_for(plant: Plant, role: Role, team_id: str) -> tuple[str, ...]:
     if role is Role.DEPARTMENT_HEAD:
         team = plant.teams_by_id.get(team_id)
@@ -60,10 +54,6 @@ def recipients_for(plant: Plant, role: Role, team_id: str) -> tuple[str, ...]:
         if department and department.head:
             return (department.head,)
     return tuple(p.id for p in plant.with_role(role))
-
-
-def is_due(ticket: Ticket, now: datetime) -> bool:
-    return ticket.is_open and ticket.due_at is not None and ticket.due_at <= now
 
 
 def next_step(plant: Plant, ticket: Ticket, now: datetime) -> EscalationStep | None:
@@ -81,5 +71,4 @@ def next_step(plant: Plant, ticket: Ticket, now: datetime) -> EscalationStep | N
 def apply_step(ticket: Ticket, step: EscalationStep) -> None:
     ticket.escalation_level = step.level
     ticket.due_at = step.due_at
-    ticket.timer_token += 1
 

@@ -82,7 +82,7 @@ def open_ticket(cmd: OpenTicket, *, uow: UnitOfWork, plant: Plant, clock: Clock)
         location_source=cmd.location_source,
         photos=list(cmd.photos),
     )
-    escalation.set_deadline(ticket, escalation.acknowledge_deadline(plant, ticket, now))
+    ticket.due_at = escalation.acknowledge_deadline(plant, ticket, now)
     uow.tickets.add(ticket)
     event = TicketOpened(code=ticket.code, actor=cmd.reporter)
     _audit(uow, clock, event, {"team": ticket.team, "severity": ticket.severity})
@@ -105,7 +105,7 @@ def act_on_ticket(
     _apply(cmd, ticket, now)
     if ticket.status is not previous_status or ticket.team != previous_team:
         # Only a move restarts the clock: judging validity must not delay an escalation.
-        escalation.set_deadline(ticket, escalation.deadline_after(plant, ticket, now))
+        ticket.due_at = escalation.deadline_after(plant, ticket, now)
     events: list[Event] = [
         TicketActed(ticket.code, cmd.action, cmd.actor, cmd.reason or cmd.duplicate_of,
                     previous_team if ticket.team != previous_team else None)
@@ -180,7 +180,7 @@ def escalate_due_tickets(*, uow: UnitOfWork, plant: Plant, clock: Clock) -> list
     for ticket in uow.tickets.due(now):
         step = escalation.next_step(plant, ticket, now)
         if step is None:
-            escalation.set_deadline(ticket, None)
+            ticket.due_at = None  # the ladder is exhausted
         else:
             escalation.apply_step(ticket, step)
             event = TicketEscalated(ticket.code, step.level, step.role, step.recipients)

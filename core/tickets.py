@@ -94,7 +94,6 @@ class Ticket:
     points: int = 0
     escalation_level: int = 0
     due_at: datetime | None = None
-    timer_token: int = 0
     acknowledged_at: datetime | None = None
     started_at: datetime | None = None
     resolved_at: datetime | None = None

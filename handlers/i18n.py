@@ -8,10 +8,6 @@ DEFAULT = "zh-CN"
 CATALOGS: dict[str, dict[str, str]] = {"zh-CN": zh_cn.MESSAGES, "en": en.MESSAGES}
 
 
-def supported(lang: str | None) -> bool:
-    return lang in CATALOGS
-
-
 def t(lang: str, key: str, **values: object) -> str:
     catalog = CATALOGS.get(lang, CATALOGS[DEFAULT])
     template = catalog.get(key) or CATALOGS[DEFAULT][key]

@@ -44,7 +44,6 @@ class TicketRow(SQLModel, table=True):
     validity: str = Field(max_length=16)
     points: int = 0
     escalation_level: int = 0
-    timer_token: int = 0
     due_at: datetime | None = _at(index=True)
     created_at: datetime = _at(nullable=False)
     acknowledged_at: datetime | None = _at()

@@ -70,7 +70,7 @@ def test_a_ticket_round_trips_with_aware_utc_times_and_its_location(engine: Engi
     original = ticket(
         created_at=local, due_at=local + 24 * HOUR, acknowledged_at=local + HOUR,
         severity=Severity.SERIOUS, urgency=Severity.CRITICAL, status=Status.ACKNOWLEDGED,
-        validity=Validity.VALID, points=10, escalation_level=1, timer_token=3,
+        validity=Validity.VALID, points=10, escalation_level=1,
         equipment="PRS-01", location=GeoPoint(31.3181, 120.7192, 6.5), location_source="gps",
         photos=["a" * 64, "c" * 64], reason="先停机", description="配电柜门未关，有积水\n第二行",
     )

@@ -132,7 +132,6 @@ def upgrade() -> None:
         sa.Column("validity", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("points", sa.Integer(), nullable=False),
         sa.Column("escalation_level", sa.Integer(), nullable=False),
-        sa.Column("timer_token", sa.Integer(), nullable=False),
         sa.Column("due_at", storage.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("created_at", storage.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("acknowledged_at", storage.types.UtcDateTime(timezone=True), nullable=True),

@@ -142,7 +142,6 @@ def test_acknowledging_moves_the_deadline_to_the_resolve_deadline_counted_from_t
     act(uow, clock, ticket.code, Action.ACCEPT, "TL-MECH")
     after = stored(uow, ticket.code)
     assert after.due_at == T0 + timedelta(days=7)
-    assert after.timer_token == ticket.timer_token + 1
     clock.advance(24 * HOUR)
     assert sweep(uow, clock) == []
 
@@ -208,20 +207,6 @@ def test_a_rejected_ticket_never_escalates(uow: FakeUnitOfWork, clock: SimClock)
     act(uow, clock, code, Action.INVALID, "SO1", reason="重复拍照")
     clock.advance(timedelta(days=3))
     assert sweep(uow, clock) == []
-
-
-def test_the_deadline_token_changes_whenever_the_deadline_does() -> None:
-    ticket = Ticket(
-        code="HZ-261128-0001", reporter="W1", area="MACH", category="mechanical",
-        severity=Severity.GENERAL, urgency=Severity.GENERAL, description="x", team="MECH",
-        created_at=T0,
-    )
-    escalation.set_deadline(ticket, T0 + HOUR)
-    assert ticket.timer_token == 1
-    escalation.set_deadline(ticket, T0 + HOUR)
-    assert ticket.timer_token == 1  # unchanged deadline, unchanged token
-    escalation.set_deadline(ticket, None)
-    assert (ticket.due_at, ticket.timer_token) == (None, 2)
 
 
 def test_the_ladder_has_no_step_beyond_its_top(uow: FakeUnitOfWork, clock: SimClock) -> None:
@@ -297,8 +282,7 @@ def test_a_ticket_at_the_top_of_the_ladder_is_not_escalated_again_when_a_later_d
     clock.advance(4 * HOUR)
     sweep(uow, clock)
     act(uow, clock, code, Action.ACCEPT, "TL-MECH")  # a resolve deadline again
-    token = stored(uow, code).timer_token
     clock.advance(timedelta(days=8))
     assert sweep(uow, clock) == []
     ticket = stored(uow, code)
-    assert (ticket.escalation_level, ticket.due_at, ticket.timer_token) == (2, None, token + 1)
+    assert (ticket.escalation_level, ticket.due_at) == (2, None)
