@@ -48,15 +48,6 @@ def _command(message: Message, bot_username: str) -> tuple[str, str, bool] | Non
     return name.lower(), text[entity.length:].strip(), ours
 
 
-def _for_us_in_group(message: Message, bot_id: int) -> bool:
-    """Group chatter is not for the bot (privacy mode off shows it all); replies to it may be.
-
-    The handlers ignore group chatter too; dropping it here saves downloads and a transaction.
-    """
-    replied = message.reply_to_message
-    return bool(replied and replied.from_user and replied.from_user.id == bot_id)
-
-
 async def message_event(
     update_id: int, message: Message, bot: Bot, *, max_bytes: int,
 ) -> Incoming | None:
@@ -71,7 +62,9 @@ async def message_event(
             return None  # "/report@another_bot" in a group
         return _base(update_id, message, user, EventKind.COMMAND, text=message.text or "",
                      command=name, args=args)
-    if is_group(message.chat) and not _for_us_in_group(message, bot.id):
+    if is_group(message.chat):
+        # Only commands and buttons are for the bot in a group (the handlers say the same);
+        # dropping the chatter here saves downloads and a transaction.
         return None
     if message.text is not None:
         return _base(update_id, message, user, EventKind.TEXT, text=message.text)
