@@ -25,11 +25,9 @@ from storage.uow import SqlUnitOfWork
 
 @dataclass
 class App:
-    settings: Settings
     engine: Engine
     services: Services
     worker: DeliveryWorker
-    channels: Mapping[str, Channel]
 
     def handled(self, channel: str, update_key: str) -> bool:
         """Whether an update was acted on already: adapters ask before costly work
@@ -59,4 +57,4 @@ def build_app(
         identity.seed(plant, uow)
         uow.commit()
     worker = DeliveryWorker(SqlOutboxQueue(engine), channels, clock, photos)
-    return App(settings, engine, services, worker, channels)
+    return App(engine, services, worker)
