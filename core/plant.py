@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -228,81 +226,7 @@ class Plant:
         return (person.lang if person and person.lang else None) or self.language
 
     def problems(self) -> list[tuple[str, str]]:
-        """Cross-reference errors as (path in plant.yaml, what is wrong)."""
-        return _problems(self)
+        """Cross-reference and logic errors as (path in plant.yaml, what is wrong)."""
+        from core.plant_checks import plant_problems  # the checks import this module's types
 
-
-def _duplicates(path: str, ids: list[str]) -> list[tuple[str, str]]:
-    return [(path, f"duplicate id {i!r}") for i, n in Counter(ids).items() if n > 1]
-
-
-def _problems(plant: Plant) -> list[tuple[str, str]]:
-    errors: list[tuple[str, str]] = []
-    for path, items in (
-        ("departments", [d.id for d in plant.departments]),
-        ("teams", [t.id for t in plant.teams]),
-        ("people", [p.id for p in plant.people]),
-        ("areas", [a.id for a in plant.areas]),
-        ("checkpoints", [c.id for c in plant.checkpoints]),
-        ("equipment", [e.code.upper() for e in plant.equipment]),
-        ("categories", [c.id for c in plant.categories]),
-    ):
-        errors += _duplicates(path, items)
-
-    def need(path: str, value: str | None, known: Mapping[str, object], what: str) -> None:
-        if value is not None and value not in known:
-            errors.append((path, f"unknown {what} {value!r}"))
-
-    if plant.language not in LANGUAGES:
-        errors.append(("language", f"unsupported language {plant.language!r}"))
-    for i, d in enumerate(plant.departments):
-        need(f"departments[{i}].head", d.head, plant.people_by_id, "person")
-    for i, t in enumerate(plant.teams):
-        need(f"teams[{i}].department", t.department, plant.departments_by_id, "department")
-        need(f"teams[{i}].lead", t.lead, plant.people_by_id, "person")
-    for i, p in enumerate(plant.people):
-        need(f"people[{i}].department", p.department, plant.departments_by_id, "department")
-        need(f"people[{i}].team", p.team, plant.teams_by_id, "team")
-        need(f"people[{i}].superior", p.superior, plant.people_by_id, "person")
-        if p.lang is not None and p.lang not in LANGUAGES:
-            errors.append((f"people[{i}].lang", f"unsupported language {p.lang!r}"))
-    for i, a in enumerate(plant.areas):
-        need(f"areas[{i}].department", a.department, plant.departments_by_id, "department")
-    for i, c in enumerate(plant.checkpoints):
-        need(f"checkpoints[{i}].area", c.area, plant.areas_by_id, "area")
-    for i, e in enumerate(plant.equipment):
-        need(f"equipment[{i}].area", e.area, plant.areas_by_id, "area")
-    need("routing.default_team", plant.routing.default_team, plant.teams_by_id, "team")
-    for i, r in enumerate(plant.routing.rules):
-        need(f"routing.rules[{i}].team", r.team, plant.teams_by_id, "team")
-        need(f"routing.rules[{i}].category", r.category, plant.categories_by_id, "category")
-        need(f"routing.rules[{i}].area", r.area, plant.areas_by_id, "area")
-    for severity, window in plant.sla.items():
-        errors += _duration_problems(f"sla.{severity}.acknowledge", window.acknowledge)
-        if window.resolve:
-            errors += _duration_problems(f"sla.{severity}.resolve", window.resolve)
-    for i, level in enumerate(plant.escalation):
-        if level.window:
-            errors += _duration_problems(f"escalation[{i}].window", level.window)
-    for severity in Severity:
-        if severity not in plant.sla:
-            errors.append(("sla", f"no window for severity '{severity}'"))
-    _check_roles(plant, errors)
-    return errors
-
-
-def _check_roles(plant: Plant, errors: list[tuple[str, str]]) -> None:
-    for role in (Role.SAFETY_OFFICER, Role.SAFETY_MANAGER):
-        if not plant.with_role(role):
-            errors.append(("people", f"nobody has the role '{role}'"))
-    for i, level in enumerate(plant.escalation):
-        if level.role not in (Role.DEPARTMENT_HEAD, Role.SAFETY_MANAGER, Role.ADMIN):
-            errors.append((f"escalation[{i}].role", f"cannot escalate to '{level.role}'"))
-
-
-def _duration_problems(path: str, text: str) -> list[tuple[str, str]]:
-    try:
-        parse_duration(text)
-    except ValueError as exc:
-        return [(path, str(exc))]
-    return []
+        return plant_problems(self)

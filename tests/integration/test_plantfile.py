@@ -19,10 +19,11 @@ MINIMAL: dict[str, Any] = {
     "name": "测试工厂",
     "site": {"lat": 31.318, "lon": 120.719, "radius_m": 1500},
     "departments": [{"id": "SAFETY", "name": "安全部", "head": "SM"}],
-    "teams": [{"id": "MECH", "name": "机修班", "department": "SAFETY", "lead": "SM"}],
+    "teams": [{"id": "MECH", "name": "机修班", "department": "SAFETY", "lead": "TL"}],
     "people": [
         {"id": "SM", "name": "王建国", "roles": ["safety_manager"], "department": "SAFETY"},
         {"id": "SO1", "name": "李娜", "roles": ["safety_officer"], "superior": "SM"},
+        {"id": "TL", "name": "周杰", "roles": ["team_lead"], "superior": "SM"},
     ],
     "categories": [{"id": "mechanical", "name": "机械"}],
     "routing": {"default_team": "MECH", "rules": [{"category": "mechanical", "team": "MECH"}]},
@@ -47,10 +48,10 @@ def errors_of(path: Path) -> list[str]:
     return [line.removeprefix(f"{path}: ") for line in lines]
 
 
-def line(path: Path, snippet: str) -> int:
-    """The number of the first line of the file that contains snippet."""
+def line(path: Path, snippet: str, *, after: int = 0) -> int:
+    """The number of the first line of the file (below line `after`) that contains snippet."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return next(n for n, text in enumerate(lines, 1) if snippet in text)
+    return next(n for n, text in enumerate(lines, 1) if n > after and snippet in text)
 
 
 def broken(**changes: Any) -> dict[str, Any]:
@@ -220,11 +221,14 @@ def test_a_routing_rule_naming_an_unknown_team_is_reported_with_its_path(tmp_pat
     ]
 
 
-def test_duplicate_ids_are_reported(tmp_path: Path) -> None:
+def test_a_duplicate_id_is_reported_at_the_line_of_the_duplicate_entry(tmp_path: Path) -> None:
     data = broken()
     data["people"][1]["id"] = "SM"
     path = write(tmp_path, data)
-    assert errors_of(path) == [f"people: duplicate id 'SM' (line {line(path, 'people:')})"]
+    second = line(path, "id: SM", after=line(path, "id: SM"))
+    assert errors_of(path) == [
+        f"people[1].id: duplicate id 'SM' (already used by people[0]) (line {second})"
+    ]
 
 
 def test_a_superior_who_does_not_exist_is_reported(tmp_path: Path) -> None:

@@ -104,16 +104,21 @@ def test_an_unknown_default_team_is_reported() -> None:
     ]
 
 
-def test_duplicate_ids_are_reported_once_per_id() -> None:
-    p = plant()
-    twice = (*p.people, replace(p.people[1], name="另一个李娜"), replace(p.people[1]))
-    assert plant(people=twice).problems() == [("people", "duplicate id 'SO1'")]
-
-
 def test_equipment_codes_are_duplicates_whatever_their_case() -> None:
     extra = Equipment(code="cnc-07", name="另一台", type="cnc", area="MACH")
     assert plant(equipment=(*plant().equipment, extra)).problems() == [
-        ("equipment", "duplicate id 'CNC-07'")
+        (
+            "equipment[1].code",
+            "duplicate code 'cnc-07' (already used by equipment[0] as 'CNC-07'; "
+            "case does not matter)",
+        )
+    ]
+
+
+def test_a_duplicate_equipment_code_written_the_same_way_names_the_first() -> None:
+    extra = Equipment(code="CNC-07", name="另一台", type="cnc", area="MACH")
+    assert plant(equipment=(*plant().equipment, extra)).problems() == [
+        ("equipment[1].code", "duplicate code 'CNC-07' (already used by equipment[0])")
     ]
 
 
@@ -136,7 +141,7 @@ def test_unknown_heads_leads_and_areas_are_reported() -> None:
     p = plant(
         departments=(Department(id="SAFETY", name="安全部", head="NOBODY"),),
         teams=(Team(id="MECH", name="机修班", department="GONE", lead="NOBODY"),),
-        checkpoints=(Checkpoint(id="CP-1", area="ROOF", lat=0, lon=0),),
+        checkpoints=(Checkpoint(id="CP-1", area="ROOF", lat=31.318, lon=120.719),),
         equipment=(Equipment(code="CNC-07", name="加工中心", type="cnc", area="ROOF"),),
     )
     assert p.problems() == [
