@@ -2,7 +2,9 @@
 
 photo(s) → location or area → equipment → description → category → urgency →
 summary to confirm, edit or cancel. Each step stores one thing and asks the next;
-while editing, a step returns to the summary instead.
+while editing, a step returns to the summary instead. Every button can also be
+typed, by its label or its number (see choices.py); a description typed while
+photos are expected is kept, and its own step is then skipped.
 """
 
 from __future__ import annotations
@@ -10,15 +12,15 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from core.dialog import END, STAY, EventKind, Flow, Incoming, Step, button_data, parse_button
+from core.dialog import END, STAY, EventKind, Flow, Incoming, Step
 from core.geo import GeoPoint
 from core.plant import Severity
 from core.services import OpenTicket, open_ticket
-from handlers import photos, places, render
+from handlers import places, render, report_photos
+from handlers.choices import choose, offer, refuse
 from handlers.context import Turn
 from handlers.notifications import publish
 
-MAX_PHOTOS = 5
 URGENCIES = (Severity.GENERAL, Severity.SERIOUS)
 NONE_WORDS = {"none", "无", "没有", "-", "no"}
 
@@ -38,25 +40,8 @@ def _data(turn: Turn) -> dict[str, Any]:
     return turn.conversation.data
 
 
-def _choice(turn: Turn, event: Incoming) -> str | None:
-    """The value of a dialog button pressed on the current step, or typed text."""
-    if event.kind is EventKind.BUTTON:
-        pressed = parse_button(event.button)
-        if pressed is None or pressed[0] != turn.conversation.rev:
-            turn.reply("button.stale")
-            return None
-        return pressed[1]
-    if event.kind is EventKind.TEXT:
-        return event.text.strip()
-    return None
-
-
 def _then(turn: Turn, natural: Report) -> str:
     return Report.CONFIRM.name if _data(turn).get("editing") else natural.name
-
-
-def _button(turn: Turn, label: str, value: str) -> tuple[str, str]:
-    return label, button_data(turn.conversation.rev, value)
 
 
 # -- photo ---------------------------------------------------------------
@@ -66,26 +51,7 @@ def _ask_photo(turn: Turn) -> None:
 
 
 def _take_photo(turn: Turn, event: Incoming) -> str:
-    data = _data(turn)
-    if event.kind in (EventKind.BUTTON, EventKind.TEXT):
-        choice = _choice(turn, event)
-        if choice in ("next", "完成", "done", "ok") and data.get("photos"):
-            return _after_photos(turn)
-        if choice is not None:
-            turn.reply("report.photo_needed" if not data.get("photos") else "report.photo_more")
-        return STAY
-    stored = photos.accept(turn, event)
-    if stored is None:
-        return STAY
-    if stored.sha256 not in data.setdefault("photos", []):
-        data["photos"].append(stored.sha256)
-    if stored.gps and "location" not in data:
-        data["exif_location"] = [stored.gps.lat, stored.gps.lon]
-    if len(data["photos"]) >= MAX_PHOTOS:
-        return _after_photos(turn)
-    turn.reply("report.photo_received", count=len(data["photos"]),
-               buttons=[_button(turn, "button.photos_done", "next")])
-    return STAY
+    return _after_photos(turn) if report_photos.take(turn, event) else STAY
 
 
 def _after_photos(turn: Turn) -> str:
@@ -104,8 +70,7 @@ def _after_photos(turn: Turn) -> str:
 # -- location ------------------------------------------------------------
 
 def _ask_location(turn: Turn) -> None:
-    buttons = [_button(turn, a.label(turn.lang), a.id) for a in turn.plant.areas]
-    turn.reply("report.ask_location", buttons=buttons)
+    offer(turn, "report.ask_location", [(a.label(turn.lang), a.id) for a in turn.plant.areas])
 
 
 def _take_location(turn: Turn, event: Incoming) -> str:
@@ -115,17 +80,17 @@ def _take_location(turn: Turn, event: Incoming) -> str:
         area = places.area_at(turn.plant, point)
         if area is None:
             km = places.distance_from_site_m(turn.plant, point) / 1000 if point.is_valid() else 0
-            turn.reply("report.location_off_site", km=f"{km:.1f}")
+            refuse(turn, "report.location_off_site", km=f"{km:.1f}")
             return STAY
         data.update(location=[point.lat, point.lon, point.accuracy_m], location_source="message")
     else:
-        choice = _choice(turn, event)
+        choice = choose(turn, event)
         area = places.area_by_text(turn.plant, choice) if choice else None
         if area is None:
             if choice is not None:
-                turn.reply("report.area_unknown")
-            elif event.kind not in (EventKind.BUTTON,):
-                turn.reply("report.location_expected")
+                refuse(turn, "report.area_unknown")
+            elif event.kind is not EventKind.BUTTON:
+                refuse(turn, "report.location_expected")
             return STAY
         data.update(location_source="area")
         data.pop("location", None)
@@ -144,32 +109,35 @@ def _take_location(turn: Turn, event: Incoming) -> str:
 
 def _ask_equipment(turn: Turn) -> None:
     kit = turn.plant.equipment_in(_data(turn)["area"])[:5]
-    buttons = [_button(turn, e.code, e.code) for e in kit]
-    buttons.append(_button(turn, "button.no_equipment", "none"))
-    turn.reply("report.ask_equipment", buttons=buttons,
-               examples=", ".join(e.code for e in kit) or "-")
+    choices = [(e.code, e.code) for e in kit] + [("button.no_equipment", "none")]
+    offer(turn, "report.ask_equipment", choices, examples=", ".join(e.code for e in kit) or "-")
 
 
 def _take_equipment(turn: Turn, event: Incoming) -> str:
-    choice = _choice(turn, event)
+    choice = choose(turn, event)
     if choice is None:
         if event.kind is not EventKind.BUTTON:
-            turn.reply("report.equipment_expected")
+            refuse(turn, "report.equipment_expected")
         return STAY
     data = _data(turn)
     if choice.lower() in NONE_WORDS:
         data["equipment"], data["equipment_given"] = None, True
-        return _then(turn, Report.DESCRIPTION)
+        return _after_equipment(turn)
     equipment = turn.plant.equipment_by_code.get(choice.upper())
     area = data["area"]
     if equipment is None or equipment.area != area:
         here = ", ".join(e.code for e in turn.plant.equipment_in(area)) or "-"
         key = "report.equipment_unknown" if equipment is None else "report.equipment_elsewhere"
         elsewhere = render.area_name(turn.plant, equipment.area, turn.lang) if equipment else ""
-        turn.reply(key, code=choice[:40], options=here, elsewhere=elsewhere)
+        refuse(turn, key, code=choice[:40], options=here, elsewhere=elsewhere)
         return STAY
     data["equipment"], data["equipment_given"] = equipment.code, True
-    return _then(turn, Report.DESCRIPTION)
+    return _after_equipment(turn)
+
+
+def _after_equipment(turn: Turn) -> str:
+    """The description is asked unless it was typed while the photos were coming."""
+    return _then(turn, Report.CATEGORY if "description" in _data(turn) else Report.DESCRIPTION)
 
 
 # -- description, category, urgency -------------------------------------
@@ -180,7 +148,7 @@ def _ask_description(turn: Turn) -> None:
 
 def _take_description(turn: Turn, event: Incoming) -> str:
     text = event.text.strip() if event.kind is EventKind.TEXT else ""
-    if not 4 <= len(text) <= 1000:
+    if not report_photos.is_description(text):
         turn.reply("report.description_invalid")
         return STAY
     _data(turn)["description"] = text
@@ -188,34 +156,32 @@ def _take_description(turn: Turn, event: Incoming) -> str:
 
 
 def _ask_category(turn: Turn) -> None:
-    buttons = [_button(turn, c.label(turn.lang), c.id) for c in turn.plant.categories]
-    turn.reply("report.ask_category", buttons=buttons)
+    offer(turn, "report.ask_category", [(c.label(turn.lang), c.id) for c in turn.plant.categories])
 
 
 def _take_category(turn: Turn, event: Incoming) -> str:
-    choice = _choice(turn, event)
+    choice = choose(turn, event)
     categories = turn.plant.categories_by_id
     match = next((c.id for c in categories.values()
                   if choice in (c.id, c.name, c.name_en)), None) if choice else None
     if match is None:
         if choice is not None:
-            turn.reply("report.category_invalid")
+            refuse(turn, "report.category_invalid")
         return STAY
     _data(turn)["category"] = match
     return _then(turn, Report.URGENCY)
 
 
 def _ask_urgency(turn: Turn) -> None:
-    buttons = [_button(turn, f"severity.{s}", s.value) for s in URGENCIES]
-    turn.reply("report.ask_urgency", buttons=buttons)
+    offer(turn, "report.ask_urgency", [(f"severity.{s}", s.value) for s in URGENCIES])
 
 
 def _take_urgency(turn: Turn, event: Incoming) -> str:
-    choice = _choice(turn, event)
+    choice = choose(turn, event)
     match = next((s for s in URGENCIES if choice in (s.value, turn.text(f"severity.{s}"))), None)
     if match is None:
         if choice is not None:
-            turn.reply("report.urgency_invalid")
+            refuse(turn, "report.urgency_invalid")
         return STAY
     _data(turn)["urgency"] = match.value
     return Report.CONFIRM.name
@@ -226,8 +192,9 @@ def _take_urgency(turn: Turn, event: Incoming) -> str:
 def _ask_confirm(turn: Turn) -> None:
     data, plant, lang = _data(turn), turn.plant, turn.lang
     data.pop("editing", None)
-    turn.reply(
-        "report.summary",
+    offer(
+        turn, "report.summary",
+        [("button.submit", "submit"), ("button.edit", "edit"), ("button.cancel", "cancel")],
         photos=len(data["photos"]),
         area=render.area_name(plant, data["area"], lang),
         location=turn.text(f"location.{data.get('location_source', 'area')}"),
@@ -235,14 +202,12 @@ def _ask_confirm(turn: Turn) -> None:
         description=data["description"],
         category=render.category_name(plant, data["category"], lang),
         urgency=turn.text(f"severity.{data['urgency']}"),
-        buttons=[_button(turn, "button.submit", "submit"), _button(turn, "button.edit", "edit"),
-                 _button(turn, "button.cancel", "cancel")],
         image=data["photos"][0],
     )
 
 
 def _take_confirm(turn: Turn, event: Incoming) -> str:
-    choice = _choice(turn, event)
+    choice = choose(turn, event)
     if choice == "edit":
         return Report.EDIT.name
     if choice == "cancel":
@@ -250,7 +215,7 @@ def _take_confirm(turn: Turn, event: Incoming) -> str:
         return END
     if choice != "submit":
         if choice is not None:
-            turn.reply("report.confirm_expected")
+            refuse(turn, "report.confirm_expected")
         return STAY
     _submit(turn)
     return END
@@ -277,16 +242,15 @@ EDITABLE = (Report.PHOTO, Report.LOCATION, Report.EQUIPMENT, Report.DESCRIPTION,
 
 
 def _ask_edit(turn: Turn) -> None:
-    buttons = [_button(turn, f"field.{s.value}", s.value) for s in EDITABLE]
-    turn.reply("report.ask_edit", buttons=buttons)
+    offer(turn, "report.ask_edit", [(f"field.{s.value}", s.value) for s in EDITABLE])
 
 
 def _take_edit(turn: Turn, event: Incoming) -> str:
-    choice = _choice(turn, event)
+    choice = choose(turn, event)
     step = next((s for s in EDITABLE if s.value == choice), None)
     if step is None:
         if choice is not None:
-            turn.reply("report.edit_invalid")
+            refuse(turn, "report.edit_invalid")
         return STAY
     _data(turn)["editing"] = True
     if step is Report.PHOTO:

@@ -34,7 +34,7 @@ def test_each_wrong_answer_during_a_report_is_explained_and_the_report_goes_on(
     photo = plant.photo("hazard.jpg", (200, 40, 40))
     script = "\n".join([
         "/report",
-        "here is the hazard",          # text where a photo is expected
+        "hi",                          # text where a photo is expected
         f"!photo {notes}",             # not an image
         f"!photo {huge}",              # 200 MB
         f"!photo {bomb}",              # decompression bomb

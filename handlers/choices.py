@@ -1,0 +1,80 @@
+"""Questions answered by a button, or by typing the button's label or number.
+
+A step `offer`s its buttons; what they offer is kept in the conversation (so it
+survives a restart), and `choose` turns a press, a typed label or a typed number
+into the button's value. `refuse` answers a wrong choice with the same buttons
+again, because a chat client that lost the old message has nothing left to press.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from core.dialog import EventKind, Incoming, button_data, parse_button
+from handlers.context import ButtonSpec, Turn
+from handlers.i18n import label
+
+OFFERED = "offered"
+
+
+def offer(
+    turn: Turn, key: str, choices: Sequence[ButtonSpec], *, image: str | None = None,
+    **values: object,
+) -> None:
+    """Ask `key` with one button per (catalog key or plain label, value), and remember them."""
+    rev = turn.conversation.rev
+    shown = [[label(turn.lang, text), value] for text, value in choices]
+    turn.conversation.data[OFFERED] = {"rev": rev, "choices": shown}
+    buttons = [(text, button_data(rev, value)) for text, value in choices]
+    _reply(turn, key, buttons, image=image, values=values)
+
+
+def offered(turn: Turn) -> list[tuple[str, str]]:
+    """The (label as shown, value) pairs offered on the current step; none for an older step."""
+    conversation = turn.conversation
+    record = conversation.data.get(OFFERED)
+    if not isinstance(record, dict) or record.get("rev") != conversation.rev:
+        return []
+    return [(str(shown), str(value)) for shown, value in record.get("choices", [])]
+
+
+def refuse(turn: Turn, key: str, **values: object) -> None:
+    """Say why the answer was not taken, with the step's buttons shown again."""
+    rev = turn.conversation.rev
+    buttons = [(shown, button_data(rev, value)) for shown, value in offered(turn)]
+    _reply(turn, key, buttons, values=values)
+
+
+def _reply(
+    turn: Turn, key: str, buttons: Sequence[ButtonSpec], *, image: str | None = None,
+    values: Mapping[str, object],
+) -> None:
+    # Turn.reply takes template values as typed keywords; passed on, they must be a mapping.
+    event = turn.event
+    turn.notify.to_chat(event.channel, event.chat, turn.lang, key, person=turn.person.id,
+                        buttons=buttons, image=image, values=values)
+
+
+def choose(turn: Turn, event: Incoming) -> str | None:
+    """The value chosen by a current button, a typed label or number; else the typed text.
+
+    None for anything that is neither text nor a button, and for a stale button
+    (after saying so).
+    """
+    if event.kind is EventKind.BUTTON:
+        pressed = parse_button(event.button)
+        if pressed is None or pressed[0] != turn.conversation.rev:
+            turn.reply("button.stale")
+            return None
+        return pressed[1]
+    if event.kind is not EventKind.TEXT:
+        return None
+    typed = event.text.strip()
+    choices = offered(turn)
+    wanted = typed.casefold()
+    for shown, value in choices:
+        if shown.strip().casefold() == wanted:
+            return value
+    if typed.isdecimal() and 1 <= int(typed) <= len(choices):
+        return choices[int(typed) - 1][1]
+    return typed
