@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -36,11 +35,11 @@ def cmd_shell(args: argparse.Namespace) -> int:
     from bot.app import build_app
     from bot.channels.terminal import TerminalChannel
     from bot.shell import Shell, ShellError, run_interactive, run_script
-    from core.clock import SimClock
+    from scheduler.clock import RunningSimClock
 
     settings = load_settings(_overrides(args))
     terminal = TerminalChannel(lambda line: print(line, flush=True))
-    clock = SimClock(datetime.now(UTC)) if args.clock == "sim" else None
+    clock = RunningSimClock() if args.clock == "sim" else None
     app = build_app(settings, channels={"terminal": terminal}, clock=clock)
     try:
         shell = Shell(app, terminal, args.person, clock)

@@ -7,17 +7,18 @@ each line every message anyone received is printed as `[PERSON] text`.
 from __future__ import annotations
 
 import asyncio
+import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from bot.app import App
 from bot.channels.terminal import TerminalChannel
-from core.clock import SimClock
 from core.dialog import Attachment, EventKind, Incoming
 from core.durations import parse_duration
 from core.geo import GeoPoint
 from scheduler import jobs
+from scheduler.clock import SettableClock
 
 
 class ShellError(Exception):
@@ -33,7 +34,7 @@ def command_event(sender: str, text: str) -> Incoming:
 
 class Shell:
     def __init__(self, app: App, terminal: TerminalChannel, person: str,
-                 clock: SimClock | None = None) -> None:
+                 clock: SettableClock | None = None) -> None:
         self.app, self.terminal, self.person, self.clock = app, terminal, person, clock
         self._check_person(person)
 
@@ -60,7 +61,7 @@ class Shell:
         name, _, rest = text[1:].partition(" ")
         rest = rest.strip()
         if name == "photo" and rest:
-            self.app.handle(self._event(EventKind.PHOTO, attachment=self._file(Path(rest))))
+            self.app.handle(self._event(EventKind.PHOTO, attachment=self._file(rest)))
         elif name == "location" and rest:
             self.app.handle(self._event(EventKind.LOCATION, location=self._point(rest)))
         elif name == "press" and rest:
@@ -79,14 +80,22 @@ class Shell:
         else:
             raise ShellError(f"cannot understand {text!r}")
 
-    def _file(self, path: Path) -> Attachment:
+    def _file(self, text: str) -> Attachment:
+        """The file at a path as typed: `~` expanded, relative to the shell's folder."""
         try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ShellError(f"cannot read {path}: {exc.strerror}") from exc
-        if size > self.app.services.max_photo_bytes:
-            return Attachment(None, size, path.name)
-        return Attachment(path.read_bytes(), size, path.name)
+            path = Path(text).expanduser()
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                why = "is a folder" if stat.S_ISDIR(info.st_mode) else "is not a regular file"
+                raise ShellError(f"cannot read {text}: {why}, not a photo")
+            with path.open("rb") as photo:
+                if info.st_size > self.app.services.max_photo_bytes:
+                    return Attachment(None, info.st_size, path.name)
+                return Attachment(photo.read(), info.st_size, path.name)
+        except (OSError, RuntimeError, ValueError) as exc:
+            # RuntimeError: an unknown `~user`; ValueError: a NUL byte in the path.
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise ShellError(f"cannot read {text}: {why}") from exc
 
     @staticmethod
     def _point(text: str) -> GeoPoint:
@@ -122,7 +131,8 @@ async def run_script(shell: Shell, lines: Iterable[str]) -> int:
 
 
 USAGE = ("chat as {person}: /help for commands; !photo PATH, !location LAT LON, !press N, "
-         "!as PERSON, !wait 2h (with --clock sim); Ctrl-D quits")
+         "!as PERSON, !wait 2h (--clock sim runs in real time and jumps ahead on !wait); "
+         "Ctrl-D quits")
 
 
 async def run_interactive(shell: Shell) -> int:

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.clock import SimClock
 from core.services import escalate_due_tickets
 from handlers.context import Notifier, Services
 from handlers.notifications import publish
+from scheduler.clock import SettableClock
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,9 @@ def next_due(services: Services) -> datetime | None:
     return min((d for d in (job.next_due(services) for job in JOBS) if d is not None), default=None)
 
 
-def run_until(services: Services, clock: SimClock, until: datetime,
+def run_until(services: Services, clock: SettableClock, until: datetime,
               after_each: Callable[[], None] = lambda: None) -> None:
-    """Advance a simulated clock to `until`, running the jobs at each moment one falls due."""
+    """Set a clock forward to `until`, running the jobs at each moment one falls due."""
     while (step := next_due(services)) is not None and step <= until:
         clock.set(max(step, clock.now()))
         run_all(services)
