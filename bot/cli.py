@@ -95,15 +95,78 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_tickets_export(args: argparse.Namespace) -> int:
-    from reports.ticket_export import export_json
+    from datetime import UTC, datetime
+    from functools import partial
+    from zoneinfo import ZoneInfo
+
+    from handlers.i18n import t
+    from reports.ledger_xlsx import ledger_workbook
+    from reports.ticket_export import export_csv, export_json
     from storage.database import make_engine
     from storage.plantfile import load_plant
     from storage.uow import SqlUnitOfWork
 
     settings = load_settings(_overrides(args))
     plant = load_plant(settings.plant_file)
-    with SqlUnitOfWork(make_engine(settings.database_url)) as uow:
-        print(json.dumps(export_json(plant, uow.tickets.all()), ensure_ascii=False, indent=2))
+    engine = make_engine(settings.database_url)
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            tickets = list(uow.tickets.all())
+            trail = list(uow.audit.entries()) if args.format == "xlsx" else []
+    finally:
+        engine.dispose()
+    if args.format == "xlsx":
+        now = datetime.now(UTC)
+        out = Path(args.out or f"tickets-{now.astimezone(ZoneInfo(plant.timezone)):%Y%m%d}.xlsx")
+        ledger_workbook(plant, tickets, trail, exported_at=now,
+                        say=partial(t, plant.language)).save(out)
+        print(f"wrote {out}: {len(tickets)} tickets")
+        return 0
+    if args.format == "csv":
+        data = export_csv(plant, tickets)
+    else:
+        data = (json.dumps(export_json(plant, tickets), ensure_ascii=False, indent=2)
+                + "\n").encode()
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {args.out}: {len(tickets)} tickets")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)  # bytes as exported: the CSV's BOM survives any locale
+        sys.stdout.buffer.flush()
+    return 0
+
+
+def cmd_audit_show(args: argparse.Namespace) -> int:
+    from functools import partial
+    from zoneinfo import ZoneInfo
+
+    from handlers.i18n import t
+    from reports.audit_trail import parse_since, text_line, trail_line
+    from storage.database import make_engine
+    from storage.plantfile import load_plant
+    from storage.uow import SqlUnitOfWork
+
+    settings = load_settings(_overrides(args))
+    plant = load_plant(settings.plant_file)
+    try:
+        since = parse_since(args.since, ZoneInfo(plant.timezone)) if args.since else None
+    except ValueError:
+        print(f"--since {args.since!r}: give a date (YYYY-MM-DD, from local midnight) or an "
+              "ISO 8601 time (2026-11-30T09:00+08:00)", file=sys.stderr)
+        return 2
+    subject = args.ticket.strip().upper() if args.ticket else None
+    engine = make_engine(settings.database_url)
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            entries = list(uow.audit.find(subject=subject, since=since))
+    finally:
+        engine.dispose()
+    say = partial(t, plant.language)
+    for entry in entries:
+        print(text_line(trail_line(plant, entry, say)))
+    if not entries:
+        print("no audit entries match", file=sys.stderr)
     return 0
 
 
@@ -160,11 +223,19 @@ def parser() -> argparse.ArgumentParser:
         dest="action", required=True)
     with_common(audit.add_parser("verify", help="check the hash chain")).set_defaults(
         func=cmd_audit_verify)
+    show = with_common(audit.add_parser("show", help="print the audit trail readably"))
+    show.add_argument("--ticket", metavar="CODE", help="only this ticket's entries")
+    show.add_argument("--since", metavar="DATE",
+                      help="from YYYY-MM-DD (plant-local midnight) or an ISO 8601 time on")
+    show.set_defaults(func=cmd_audit_show)
 
     tickets = sub.add_parser("tickets", help="ticket tools").add_subparsers(
         dest="action", required=True)
-    export = with_common(tickets.add_parser("export", help="print every ticket"))
-    export.add_argument("--format", choices=("json",), default="json")
+    export = with_common(tickets.add_parser(
+        "export", help="every ticket as JSON or CSV, or a printable XLSX ledger with its trail"))
+    export.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    export.add_argument("--out", metavar="FILE", help="write to FILE instead of standard "
+                        "output (xlsx: default tickets-YYYYMMDD.xlsx here)")
     export.set_defaults(func=cmd_tickets_export)
 
     wecom = sub.add_parser("wecom", help="WeCom app tools").add_subparsers(

@@ -54,6 +54,11 @@ class AuditLog(Protocol):
         self, *, at: datetime, actor: str, action: str, subject: str, data: dict[str, Any]
     ) -> None: ...
     def entries(self) -> Iterator[AuditEntry]: ...
+    def find(
+        self, *, subject: str | None = None, since: datetime | None = None
+    ) -> Iterator[AuditEntry]:
+        """Entries about one subject and/or from an instant on, in log order."""
+        ...
 
 
 class PointsLedger(Protocol):

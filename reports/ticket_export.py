@@ -1,7 +1,9 @@
-"""Tickets as plain records for export: instants in the plant's zone, with their offset."""
+"""Tickets as plain records for export (JSON, CSV): instants in the plant's zone, with offset."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -51,3 +53,29 @@ def export_record(plant: Plant, ticket: Ticket) -> dict[str, Any]:
 
 def export_json(plant: Plant, tickets: Iterable[Ticket]) -> list[dict[str, Any]]:
     return [export_record(plant, ticket) for ticket in tickets]
+
+
+def export_csv(plant: Plant, tickets: Iterable[Ticket]) -> bytes:
+    """The JSON records as CSV rows, UTF-8 with a BOM so that Excel reads the Chinese."""
+    rows = [_flat(record) for record in export_json(plant, tickets)]
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def _flat(record: dict[str, Any]) -> dict[str, Any]:
+    """One cell per value: the location as lat/lon/source, photos joined with `;`."""
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        if key == "location":
+            location = value or {}
+            for part in ("lat", "lon", "source"):
+                flat[f"location_{part}"] = location.get(part)
+        elif isinstance(value, list):
+            flat[key] = ";".join(str(v) for v in value)
+        else:
+            flat[key] = value
+    return flat

@@ -36,7 +36,18 @@ class SqlAuditLog:
         self.session.flush()
 
     def entries(self) -> Iterator[AuditEntry]:
-        for row in self.session.exec(select(AuditRow).order_by(col(AuditRow.seq))):
+        yield from self.find()
+
+    def find(
+        self, *, subject: str | None = None, since: datetime | None = None
+    ) -> Iterator[AuditEntry]:
+        """Entries about one subject and/or from an instant on, in log order."""
+        query = select(AuditRow).order_by(col(AuditRow.seq))
+        if subject is not None:
+            query = query.where(col(AuditRow.subject) == subject)
+        if since is not None:
+            query = query.where(col(AuditRow.at) >= since)
+        for row in self.session.exec(query):
             yield AuditEntry(
                 row.seq, row.at, row.actor, row.action, row.subject, dict(row.data),
                 row.prev_hash, row.hash,

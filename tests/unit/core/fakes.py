@@ -167,6 +167,14 @@ class FakePointsLedger:
         ranked = [(person, total) for person, total in totals.items() if total > 0]
         return sorted(ranked, key=lambda pair: (-pair[1], pair[0]))
 
+    def find(
+        self, *, subject: str | None = None, since: datetime | None = None
+    ) -> Iterator[AuditEntry]:
+        yield from [
+            e for e in self.rows
+            if (subject is None or e.subject == subject) and (since is None or e.at >= since)
+        ]
+
 
 class FakeDirectory:
     def __init__(self) -> None:
