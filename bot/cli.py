@@ -192,6 +192,22 @@ def cmd_wecom_setup(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_people_import(args: argparse.Namespace) -> int:
+    from bot.roster import ask_on_terminal, import_file
+
+    settings = load_settings(_overrides(args))
+    ask = ask_on_terminal if sys.stdin.isatty() else None
+    return import_file(Path(args.file), settings.plant_file, yes=args.yes, ask=ask)
+
+
+def cmd_wecom_sync_roster(args: argparse.Namespace) -> int:
+    from bot.roster import ask_on_terminal
+    from bot.roster_sync import sync_roster
+
+    ask = ask_on_terminal if sys.stdin.isatty() else None
+    return sync_roster(load_settings(_overrides(args)), yes=args.yes, ask=ask)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="safetyloop", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -243,6 +259,18 @@ def parser() -> argparse.ArgumentParser:
     with_common(wecom.add_parser(
         "setup", help="create the teams' group chats from plant.yaml and set the app menu",
     )).set_defaults(func=cmd_wecom_setup)
+    sync = wecom.add_parser("sync-roster", help="merge WeCom's members into plant.yaml's people")
+    sync.add_argument("--config", help="plant.yaml to merge into (default: the demo plant)")
+    sync.add_argument("--yes", action="store_true", help="write without asking")
+    sync.set_defaults(func=cmd_wecom_sync_roster)
+
+    people = sub.add_parser("people", help="roster tools").add_subparsers(
+        dest="action", required=True)
+    roster = people.add_parser("import", help="merge an XLSX/CSV roster into plant.yaml")
+    roster.add_argument("file", help="XLSX or CSV with a header row (id/工号, name/姓名, ...)")
+    roster.add_argument("--config", help="plant.yaml to merge into (default: the demo plant)")
+    roster.add_argument("--yes", action="store_true", help="write without asking")
+    roster.set_defaults(func=cmd_people_import)
     return root
 
 

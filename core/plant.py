@@ -68,6 +68,7 @@ class Person:
     department: str | None = None
     team: str | None = None
     phone: str = ""
+    email: str | None = None
     superior: str | None = None
     lang: str | None = None
     telegram_id: int | None = None

@@ -227,6 +227,25 @@ class WecomApi(WecomTransport):
         """Replace the app's menu: `{"button": [...]}` as in WeCom's menu/create."""
         await self._post("menu/create", menu, params={"agentid": self.agent_id})
 
+    # -- contacts (only what the app's visible range, 可见范围, includes) -----------------------
+
+    async def department_list(self, department_id: int | None = None) -> list[dict[str, Any]]:
+        """A department and everything under it (all visible ones when None): id, name,
+        name_en, parentid, order, department_leader."""
+        params = {} if department_id is None else {"id": department_id}
+        response = await self._call("GET", "department/list", params=params)
+        return _objects((json_of(response) or {}).get("department"))
+
+    async def user_list(self, department_id: int) -> list[dict[str, Any]]:
+        """Members directly in one department: userid, name, department, main_department,
+        position, direct_leader, status; mobile and email only if the app may see them."""
+        response = await self._call("GET", "user/list", params={"department_id": department_id})
+        return _objects((json_of(response) or {}).get("userlist"))
+
+
+def _objects(value: object) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
 
 async def _read_limited(response: httpx.Response, max_bytes: int) -> Media:
     ctype = response.headers.get("content-type", "").split(";")[0].strip()

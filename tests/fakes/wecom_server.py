@@ -7,6 +7,7 @@ case (an unknown chat, a spent response_code) the fake answers 40058 "invalid pa
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import re
 import secrets
@@ -24,6 +25,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from wechatpy.enterprise.crypto import WeChatCrypto  # type: ignore[import-untyped]
+
+from tests.fakes import wecom_roster as roster
 
 TOKEN_TTL_S = 7200
 INTERACTIVE_CARDS = {"button_interaction", "vote_interaction", "multiple_interaction"}
@@ -62,6 +65,10 @@ class FakeWecom:
         self.menus: list[dict[str, Any]] = []
         self.invalid_users: set[str] = set()  # user ids WeCom reports back as invaliduser
         self.media: dict[str, tuple[bytes, str, str]] = {}  # id -> (data, content type, name)
+        self.departments = copy.deepcopy(roster.DEPARTMENTS)  # the contact API's address book
+        self.members = copy.deepcopy(roster.MEMBERS)
+        self.contacts_visible = True  # False: the app's visible range holds nobody (60011)
+        self.private_fields_hidden = False  # True: an app created since 2022 (no mobile, email)
         self._tokens: dict[str, bool] = {}  # token -> still valid
         self._response_codes: set[str] = set()
         self._task_ids: set[str] = set()
@@ -80,6 +87,8 @@ class FakeWecom:
             "appchat/send": self._appchat_send,
             "appchat/get": self._appchat_get,
             "menu/create": self._menu_create,
+            "department/list": self._department_list,
+            "user/list": self._user_list,
         }
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -272,6 +281,38 @@ class FakeWecom:
             return _err(40056, "invalid agentid")
         self.menus.append(await self._json(request))
         return _ok()
+
+    def _department(self, raw: str | None) -> dict[str, Any] | None:
+        return next((d for d in self.departments if str(d["id"]) == raw), None)
+
+    async def _department_list(self, request: Request) -> Response:
+        if not self.contacts_visible:
+            return _err(60011, "no privilege to access/modify contact/party/agent")
+        wanted = request.query_params.get("id")
+        if wanted is None:  # no id: the whole visible tree
+            return _ok(department=self.departments)
+        top = self._department(wanted)
+        if top is None:
+            return _err(60003, "department not found")
+        tree, ids = [top], {top["id"]}
+        for department in self.departments:  # parents come before their children here
+            if department["parentid"] in ids and department["id"] not in ids:
+                tree.append(department)
+                ids.add(department["id"])
+        return _ok(department=tree)
+
+    async def _user_list(self, request: Request) -> Response:
+        if not self.contacts_visible:
+            return _err(60011, "no privilege to access/modify contact/party/agent")
+        department = self._department(request.query_params.get("department_id"))
+        if department is None:
+            return _err(60003, "department not found")
+        hidden = roster.PRIVATE_FIELDS if self.private_fields_hidden else ()
+        members = [  # only direct members: WeCom dropped fetch_child from user/list
+            {k: v for k, v in m.items() if k not in hidden}
+            for m in self.members if department["id"] in m["department"]
+        ]
+        return _ok(userlist=members)
 
 
 def _multipart_file(content_type: str, body: bytes) -> tuple[bytes, str, str] | None:
