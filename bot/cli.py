@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 from dotenv import dotenv_values
+from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.settings import Settings, describe
 
 
 def load_settings(overrides: dict[str, str] | None = None) -> Settings:
@@ -19,7 +20,10 @@ def load_settings(overrides: dict[str, str] | None = None) -> Settings:
     environ = {k: v for k, v in dotenv_values(".env").items() if v is not None}
     environ.update(os.environ)
     environ.update(overrides or {})
-    return Settings.from_env(environ)
+    try:
+        return Settings.from_env(environ)
+    except ValidationError as exc:  # a bad value in .env: say which at start, no traceback
+        raise SystemExit(describe(exc)) from None
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, str]:

@@ -4,10 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
 
 PREFIXES = ("SAFETYLOOP_", "")
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+PROXY_EXAMPLES = "e.g. http://127.0.0.1:7890 or socks5://user:password@host:1080"
+
+
+def check_proxy_url(url: str) -> None:
+    """Raise ValueError saying what is wrong with a proxy URL, without quoting it (password)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme.lower() not in PROXY_SCHEMES:
+        problem = f"the scheme must be one of {', '.join(PROXY_SCHEMES)}"
+    elif not parts.hostname:
+        problem = "it names no host"
+    elif port == -1:
+        problem = "its port is not a number from 0 to 65535"
+    else:
+        return
+    raise ValueError(f"not a usable proxy URL: {problem} ({PROXY_EXAMPLES})")
 
 
 class Settings(BaseModel):
@@ -29,6 +50,7 @@ class Settings(BaseModel):
     telegram_poll_timeout_s: float = 10.0
     telegram_messages_per_second: float = 30.0
     telegram_group_messages_per_minute: int = 20
+    telegram_proxy_url: SecretStr | None = None  # may carry a password
 
     wecom_corp_id: str | None = None
     wecom_agent_id: int | None = None
@@ -39,6 +61,14 @@ class Settings(BaseModel):
     wecom_callback_path: str = "/wecom/callback"
     wecom_datum: str = "gcj02"
     wecom_max_callback_age_s: int = 300
+
+    @field_validator("telegram_proxy_url")
+    @classmethod
+    def _proxy_url(cls, value: SecretStr | None) -> SecretStr | None:
+        """Refuse at start what httpx would refuse mid-run; never quote the URL (password)."""
+        if value is not None:
+            check_proxy_url(value.get_secret_value())
+        return value
 
     @property
     def media_dir(self) -> Path:
@@ -59,3 +89,14 @@ class Settings(BaseModel):
                     values[name] = value.strip()
                     break
         return cls.model_validate(values)
+
+
+def describe(error: ValidationError) -> str:
+    """What an operator reads for bad settings: each variable and what is wrong, no values."""
+    lines = ["safetyloop: bad settings (.env or the environment):"]
+    for problem in error.errors(include_input=False, include_url=False):
+        cause = (problem.get("ctx") or {}).get("error")
+        name = ".".join(str(part) for part in problem["loc"]).upper()
+        reason = str(cause) if isinstance(cause, ValueError) else problem["msg"]
+        lines.append(f"  {name}: {reason}")
+    return "\n".join(lines)

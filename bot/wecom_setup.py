@@ -1,8 +1,8 @@
-"""`safetyloop wecom setup`: the teams' group chats from plant.yaml, and the app's menu."""
+"""`safetyloop wecom setup`: the teams' group chats (and their plant.yaml lines), the menu."""
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import re
 from typing import Any
 
@@ -41,21 +41,49 @@ def team_members(plant: Plant, team: Team) -> list[str]:
     return ids
 
 
-async def create_group(api: WecomApi, plant: Plant, team: Team) -> str:
-    """Create one team's group chat unless it exists; returns a line for the operator."""
-    chat_id = team.wecom_chat_id
-    if not chat_id:
-        return f"{team.id}: no wecom_chat_id in plant.yaml, skipped"
+def chat_id_for(plant: Plant, team: Team) -> tuple[str, bool]:
+    """(the team's group id, whether plant.yaml names it); a missing one is derived from the
+    team's id, so a second run finds the group the first one made instead of making another."""
+    if team.wecom_chat_id:
+        return team.wecom_chat_id, True
+    base = re.sub(r"[^0-9A-Za-z]", "", team.id)
+    taken = {other.wecom_chat_id for other in plant.teams if other.id != team.id}
+    chat_id = f"wr{base}"
+    if base != team.id or len(chat_id) > 32 or chat_id in taken:
+        chat_id = f"wr{base[:22]}{hashlib.sha256(team.id.encode()).hexdigest()[:8]}"
+    return chat_id, False
+
+
+def paste_line(team: Team, chat_id: str, *, configured: bool) -> str:
+    """The plant.yaml line that makes the group the team's, for the operator to paste."""
+    where = f"under team {team.id} in plant.yaml"
+    if configured:
+        return f"  {where} (already there): wecom_chat_id: {chat_id}"
+    return f"  paste {where}: wecom_chat_id: {chat_id}"
+
+
+async def create_group(api: WecomApi, plant: Plant, team: Team) -> list[str]:
+    """Create one team's group chat unless it exists; returns lines for the operator."""
+    chat_id, configured = chat_id_for(plant, team)
     if not _CHAT_ID.fullmatch(chat_id):
-        return f"{team.id}: wecom_chat_id {chat_id!r} must be 1-32 letters or digits"
+        return [f"{team.id}: wecom_chat_id {chat_id!r} must be 1-32 letters or digits"]
     members = team_members(plant, team)
     if len(members) < 2:
-        return f"{team.id}: a WeCom group needs at least 2 people with a wecom_id"
-    with contextlib.suppress(WecomApiError):  # not created yet, or not by this app
+        return [f"{team.id}: a WeCom group needs at least 2 people with a wecom_id"]
+    if await _exists(api, chat_id):
+        done = f"{team.id}: group {chat_id} exists"
+    else:
+        await api.appchat_create(team.label(plant.language), members[0], members, chat_id)
+        done = f"{team.id}: created group {chat_id} with {', '.join(members)}"
+    return [done, paste_line(team, chat_id, configured=configured)]
+
+
+async def _exists(api: WecomApi, chat_id: str) -> bool:
+    try:
         await api.appchat_get(chat_id)
-        return f"{team.id}: group {chat_id} exists"
-    await api.appchat_create(team.label(plant.language), members[0], members, chat_id)
-    return f"{team.id}: created group {chat_id} with {', '.join(members)}"
+    except WecomApiError:  # not created yet, or not by this app
+        return False
+    return True
 
 
 async def setup(api: WecomApi, plant: Plant) -> tuple[list[str], bool]:
@@ -63,9 +91,10 @@ async def setup(api: WecomApi, plant: Plant) -> tuple[list[str], bool]:
     lines, ok = [], True
     for team in plant.teams:
         try:
-            lines.append(await create_group(api, plant, team))
+            lines += await create_group(api, plant, team)
         except WecomError as exc:
-            lines.append(f"{team.id}: could not create group {team.wecom_chat_id}: {exc}")
+            chat_id, _ = chat_id_for(plant, team)
+            lines.append(f"{team.id}: could not create group {chat_id}: {exc}")
             ok = False
     try:
         await api.create_menu(menu(plant.language))

@@ -23,7 +23,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.channels.telegram_inbound import CHANNEL, button_event, message_event
 from bot.channels.telegram_outbound import TelegramSender
@@ -75,6 +82,26 @@ class RedactToken(logging.Filter):
         return True
 
 
+def application_builder(settings: Settings) -> ApplicationBuilder[Any, Any, Any, Any, Any, Any]:
+    """PTB pointed at the Bot API server, through TELEGRAM_PROXY_URL when one is set."""
+    assert settings.telegram_bot_token is not None
+    root = settings.telegram_api_base_url.rstrip("/")
+    builder = (
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .job_queue(None)  # timers are ours, persisted in the database
+        .media_write_timeout(60.0)
+    )
+    if settings.telegram_proxy_url is not None:
+        # Telegram is blocked in mainland China: plants reach it through their company proxy.
+        # getUpdates has its own connection pool in PTB, hence the second setting.
+        proxy = settings.telegram_proxy_url.get_secret_value()
+        builder = builder.proxy(proxy).get_updates_proxy(proxy)
+    return builder
+
+
 def menu(lang: str) -> list[BotCommand]:
     return [BotCommand(name, t(lang, f"telegram.command.{name}")) for name in MENU]
 
@@ -102,7 +129,10 @@ class TelegramPlugin:
     async def start(self, app: App) -> None:
         """Connect in the background (Telegram may be unreachable); wait a little for it."""
         self.app = app
-        self._connecting = asyncio.create_task(self._connect(app), name="telegram-connect")
+        # Built here, not in the background: a proxy PTB cannot use stops the start, loudly.
+        application = self._build()
+        self._connecting = asyncio.create_task(self._connect(app, application),
+                                               name="telegram-connect")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(self._ready.wait()), STARTUP_WAIT_S)
 
@@ -129,20 +159,19 @@ class TelegramPlugin:
         assert self.settings.telegram_bot_token is not None
         return self.settings.telegram_bot_token.get_secret_value()
 
+    def _redacted(self, text: str) -> str:
+        """An error's text without the token (InvalidToken quotes it) or the proxy's password."""
+        text = text.replace(self._token(), "<token>")
+        proxy = self.settings.telegram_proxy_url
+        password = urlsplit(proxy.get_secret_value()).password if proxy else None
+        return text.replace(password, "<password>") if password else text
+
     def _build(self) -> PTBApp:
         token = self._token()
         httpx_log = logging.getLogger("httpx")
         if not any(isinstance(f, RedactToken) and f.token == token for f in httpx_log.filters):
             httpx_log.addFilter(RedactToken(token))
-        root = self.settings.telegram_api_base_url.rstrip("/")
-        builder = (
-            Application.builder()
-            .token(token)
-            .base_url(f"{root}/bot")
-            .base_file_url(f"{root}/file/bot")
-            .job_queue(None)  # timers are ours, persisted in the database
-            .media_write_timeout(60.0)
-        )
+        builder = application_builder(self.settings)
         if self.webhook_url:
             builder = builder.updater(None)
         application = builder.build()
@@ -150,16 +179,15 @@ class TelegramPlugin:
         application.add_handler(CallbackQueryHandler(self._on_button))
         return application
 
-    async def _connect(self, app: App) -> None:
-        application = self._build()
+    async def _connect(self, app: App, application: PTBApp) -> None:
         delay = 1.0
         while True:
             try:
                 await application.initialize()
                 break
             except TelegramError as exc:
-                reason = str(exc).replace(self._token(), "<token>")  # InvalidToken quotes it
-                log.warning("telegram unreachable (%s); retrying in %.0f s", reason, delay)
+                log.warning("telegram unreachable (%s); retrying in %.0f s",
+                            self._redacted(str(exc)), delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 60.0)
         self.application = application
@@ -178,8 +206,9 @@ class TelegramPlugin:
             )
         self.channel.connect(bot, app.services.plant.language)
         self._ready.set()
-        log.info("telegram connected as @%s (%s)", bot.username,
-                 "webhook" if self.webhook_url else "long polling")
+        log.info("telegram connected as @%s (%s%s)", bot.username,
+                 "webhook" if self.webhook_url else "long polling",
+                 ", through a proxy" if self.settings.telegram_proxy_url else "")
 
     async def _set_commands(self, default_lang: str) -> None:
         assert self.application is not None

@@ -176,6 +176,14 @@ MESSAGES: dict[str, str] = {
     ),
     "invite.no_links": "In a private chat with the bot, send: /start {token}",
     "invite.invalid": "This invitation is no longer valid (already used or expired). Please ask the administrator for a new one.",
+    "chatid.group": (
+        "🆔 This group's chat id: {chat_id}\n"
+        "To make it a team's group, paste this line under the team in plant.yaml (teams:):\n"
+        "{line}{known}"
+    ),
+    "chatid.known": "\nplant.yaml already has it as the group of team {team} ({team_id}).",
+    "chatid.admins_only": "Only an administrator may ask for this group's chat id.",
+    "chatid.in_dm": "/chatid works in group chats: add me to the team's group, and an administrator sends /chatid there.",
     "telegram.share_phone": "📱 Share my phone number",
     "telegram.command.report": "Report a hazard",
     "telegram.command.my": "My reports",

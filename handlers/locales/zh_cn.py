@@ -175,6 +175,14 @@ MESSAGES: dict[str, str] = {
     ),
     "invite.no_links": "在与机器人的私聊中发送：/start {token}",
     "invite.invalid": "这个邀请已失效（已被使用或已过期），请联系管理员重新发放。",
+    "chatid.group": (
+        "🆔 本群的 chat id：{chat_id}\n"
+        "要把它设为某个班组的群，请把下面这一行粘贴到 plant.yaml 中该班组下（teams:）：\n"
+        "{line}{known}"
+    ),
+    "chatid.known": "\nplant.yaml 中它已是班组「{team}」（{team_id}）的群。",
+    "chatid.admins_only": "只有管理员可以查看本群的 chat id。",
+    "chatid.in_dm": "/chatid 需要在群聊中使用：把我拉进班组群，由管理员在群里发送 /chatid。",
     "telegram.share_phone": "📱 分享我的手机号",
     "telegram.command.report": "上报隐患",
     "telegram.command.my": "我的上报",

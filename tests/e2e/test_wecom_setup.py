@@ -40,6 +40,7 @@ async def test_setup_creates_each_team_group_once_and_sets_the_menu(tmp_path: Pa
         code, out, err = await run_cli(tmp_path, env, "wecom", "setup")
         assert code == 0, err
         assert "ELEC: created group wrELEC" in out and "MECH: created group wrMECH" in out
+        assert "under team ELEC in plant.yaml (already there): wecom_chat_id: wrELEC" in out
         mech = fake.chats["wrMECH"]
         assert (mech["name"], mech["owner"]) == ("机械维修班", "zhoujie")
         assert set(mech["userlist"]) == {"zhoujie", "fengjianjun", "heyong", "zhangwei"}
@@ -65,3 +66,25 @@ async def test_setup_reports_failure_when_wecom_refuses(tmp_path: Path) -> None:
         fake.down()
         code, out, _err = await run_cli(tmp_path, environment(tmp_path, fake), "wecom", "setup")
         assert code == 1 and "could not" in out
+
+
+async def test_a_team_without_a_chat_id_gets_a_group_and_the_line_to_paste(
+    tmp_path: Path,
+) -> None:
+    demo = (ROOT / "config/demo-plant.yaml").read_text(encoding="utf-8")
+    plant = tmp_path / "plant.yaml"
+    plant.write_text(demo.replace("    wecom_chat_id: wrMECH\n", ""), encoding="utf-8")
+    async with FakeWecom(CORP, SECRET, AGENT) as fake:
+        env = environment(tmp_path, fake)
+        code, out, err = await run_cli(tmp_path, env, "wecom", "setup", "--config", str(plant))
+        assert code == 0, err
+        again, out_again, err = await run_cli(tmp_path, env, "wecom", "setup",
+                                              "--config", str(plant))
+        assert again == 0, err
+    assert "MECH: created group wrMECH" in out
+    assert "paste under team MECH in plant.yaml: wecom_chat_id: wrMECH" in out
+    assert set(fake.chats["wrMECH"]["userlist"]) == {"zhoujie", "fengjianjun", "heyong",
+                                                     "zhangwei"}
+    assert "MECH: group wrMECH exists" in out_again, "the same id again, not a second group"
+    assert "paste under team MECH in plant.yaml: wecom_chat_id: wrMECH" in out_again
+    assert fake.calls["appchat/create"] == 2
