@@ -1,9 +1,13 @@
 """SLA deadlines and the escalation ladder, as pure functions over a ticket.
 
 Level 0 is the lead of the assigned team; each rung of `plant.escalation` is one
-level above it. The ticket carries its deadline (`due_at`); a sweep reads due
-tickets under lock and moves each deadline forward (or clears it), so sweeping
-again at the same instant finds nothing to do.
+level above it. A ticket keeps two clocks: the response deadline (`respond_by`, the
+acknowledge window from the report or from a hand-over to a team) and the
+rectification deadline (`resolve_by`, the resolve window from the report, or from a
+reopening). Until the team accepts it the response deadline escalates it, after that
+the rectification deadline. The next escalation instant is `due_at`; a sweep reads due
+tickets under lock and moves each deadline forward (or clears it), so sweeping again at
+the same instant finds nothing to do.
 """
 
 from __future__ import annotations
@@ -24,26 +28,36 @@ class EscalationStep:
     due_at: datetime | None
 
 
-def acknowledge_deadline(plant: Plant, ticket: Ticket, since: datetime) -> datetime:
-    return since + plant.sla[ticket.severity].acknowledge_within
+def start_response_clock(plant: Plant, ticket: Ticket, now: datetime) -> None:
+    """The team that now holds the ticket has the acknowledge window from now to accept it."""
+    ticket.respond_by = now + plant.sla[ticket.severity].acknowledge_within
 
 
-def resolve_deadline(plant: Plant, ticket: Ticket, since: datetime) -> datetime | None:
+def start_resolve_clock(plant: Plant, ticket: Ticket, since: datetime) -> None:
     window = plant.sla[ticket.severity].resolve_within
-    return since + window if window else None
+    ticket.resolve_by = since + window if window else None
 
 
-def deadline_after(plant: Plant, ticket: Ticket, now: datetime) -> datetime | None:
-    """The deadline that applies once the ticket has reached its current status at `now`."""
+def respond_by(plant: Plant, ticket: Ticket) -> datetime:
+    """The response deadline (响应截止); tickets stored before it was kept get it computed."""
+    return ticket.respond_by or ticket.created_at + plant.sla[ticket.severity].acknowledge_within
+
+
+def resolve_by(plant: Plant, ticket: Ticket) -> datetime | None:
+    """The rectification deadline (整改截止), counted from the report (from a reopening after)."""
+    if ticket.resolve_by is not None:
+        return ticket.resolve_by
+    window = plant.sla[ticket.severity].resolve_within
+    return ticket.created_at + window if window else None
+
+
+def deadline_after(plant: Plant, ticket: Ticket) -> datetime | None:
+    """The clock that escalates the ticket in its current status: until the team accepts it
+    the response deadline, then the rectification deadline; none once it is resolved."""
     if ticket.status is Status.REPORTED:
-        return acknowledge_deadline(plant, ticket, now)
-    if ticket.status is Status.ACKNOWLEDGED:
-        # The resolve window counts from the report, not from the acknowledgement.
-        return resolve_deadline(plant, ticket, ticket.created_at)
-    if ticket.status is Status.IN_PROGRESS:
-        if ticket.resolved_at is not None:  # reopened: the team gets a fresh window
-            return resolve_deadline(plant, ticket, now)
-        return resolve_deadline(plant, ticket, ticket.created_at)
+        return respond_by(plant, ticket)
+    if ticket.status in (Status.ACKNOWLEDGED, Status.IN_PROGRESS):
+        return resolve_by(plant, ticket)
     return None
 
 

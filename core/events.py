@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.plant import Role
-from core.tickets import Action
+from core.tickets import Action, Status
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class TicketActed:
     actor: str
     reason: str | None = None
     previous_team: str | None = None
+    previous_status: Status | None = None
 
 
 @dataclass(frozen=True)

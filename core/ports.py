@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -11,11 +12,42 @@ from core.audit import AuditEntry
 from core.dialog import ChatKey, Conversation
 from core.messages import OutMessage
 from core.points import PointsChange
-from core.tickets import Ticket
+from core.tickets import Status, Ticket, Validity
 
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """Which tickets a list wants; a filter left as None (or 0) lets every ticket through."""
+
+    statuses: tuple[Status, ...] | None = None
+    validities: tuple[Validity, ...] | None = None
+    teams: tuple[str, ...] | None = None
+    area: str | None = None
+    min_escalation_level: int = 0
+    deadline_before: datetime | None = None
+
+    def matches(self, ticket: Ticket) -> bool:
+        deadline = self.deadline(ticket)
+        return (
+            (self.statuses is None or ticket.status in self.statuses)
+            and (self.validities is None or ticket.validity in self.validities)
+            and (self.teams is None or ticket.team in self.teams)
+            and (self.area is None or ticket.area == self.area)
+            and ticket.escalation_level >= self.min_escalation_level
+            and (self.deadline_before is None
+                 or (deadline is not None and deadline < self.deadline_before))
+        )
+
+    @staticmethod
+    def deadline(ticket: Ticket) -> datetime | None:
+        """What lists sort by: the response deadline while reported, else the rectification
+        deadline; the next escalation instant for tickets stored before those were kept."""
+        kept = ticket.respond_by if ticket.status is Status.REPORTED else ticket.resolve_by
+        return kept or ticket.due_at
 
 
 class TicketRepository(Protocol):
@@ -27,6 +59,10 @@ class TicketRepository(Protocol):
     def next_due_at(self) -> datetime | None: ...
     def by_reporter(self, person: str, limit: int = 10) -> list[Ticket]: ...
     def all(self) -> Iterator[Ticket]: ...
+    def find(self, where: TicketFilter, *, limit: int = 100, offset: int = 0) -> list[Ticket]:
+        """Matching tickets by `TicketFilter.deadline`, the soonest (overdue) first, none last."""
+        ...
+    def count(self, where: TicketFilter) -> int: ...
 
 
 class ConversationRepository(Protocol):

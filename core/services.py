@@ -57,10 +57,12 @@ class ActOnTicket:
     duplicate_of: str | None = None
 
 
+# The judgement each action passes on the report; upholding a team's rejection finds it invalid.
 _VALIDITY = {
     Action.VALID: Validity.VALID,
     Action.DUPLICATE: Validity.DUPLICATE,
     Action.INVALID: Validity.INVALID,
+    Action.UPHOLD: Validity.INVALID,
 }
 
 
@@ -82,7 +84,9 @@ def open_ticket(cmd: OpenTicket, *, uow: UnitOfWork, plant: Plant, clock: Clock)
         location_source=cmd.location_source,
         photos=list(cmd.photos),
     )
-    ticket.due_at = escalation.acknowledge_deadline(plant, ticket, now)
+    escalation.start_response_clock(plant, ticket, now)
+    escalation.start_resolve_clock(plant, ticket, now)
+    ticket.due_at = escalation.deadline_after(plant, ticket)
     uow.tickets.add(ticket)
     event = TicketOpened(code=ticket.code, actor=cmd.reporter)
     _audit(uow, clock, event, {"team": ticket.team, "severity": ticket.severity})
@@ -102,16 +106,19 @@ def act_on_ticket(
     _check_inputs(cmd, ticket, uow, plant)
     previous_team, previous_status = ticket.team, ticket.status
     now = clock.now()
+    judgement = _judgement(cmd.action, ticket)
     _apply(cmd, ticket, now)
     if ticket.status is not previous_status or ticket.team != previous_team:
         # Only a move restarts the clock: judging validity must not delay an escalation.
-        ticket.due_at = escalation.deadline_after(plant, ticket, now)
+        _restart_clocks(plant, ticket, cmd.action, now)
     events: list[Event] = [
         TicketActed(ticket.code, cmd.action, cmd.actor, cmd.reason or cmd.duplicate_of,
-                    previous_team if ticket.team != previous_team else None)
+                    previous_team if ticket.team != previous_team else None,
+                    previous_status if ticket.status is not previous_status else None)
     ]
-    if cmd.action in _VALIDITY:
-        change = rescore(plant, ticket, _VALIDITY[cmd.action])
+    if judgement is not None:
+        ticket.validity, ticket.duplicate_of = judgement, cmd.duplicate_of
+        change = rescore(plant, ticket, judgement)
         if change:
             ticket.points += change.delta
             uow.points.add(change, now)
@@ -127,7 +134,7 @@ def check_allowed(plant: Plant, actor: str, action: Action, ticket: Ticket) -> N
     person = plant.person(actor)
     if person is None or not may_act(plant, person, action, ticket):
         raise ActionRefused("not_allowed")
-    if not state_allows(action, ticket) or ticket.validity is _VALIDITY.get(action):
+    if not state_allows(action, ticket):
         raise ActionRefused("wrong_state")
 
 
@@ -140,9 +147,13 @@ def _check_inputs(cmd: ActOnTicket, ticket: Ticket, uow: UnitOfWork, plant: Plan
         raise ActionRefused("reason_required")
     if action is Action.REASSIGN and (cmd.team not in plant.teams_by_id or cmd.team == ticket.team):
         raise ActionRefused("bad_team")
-    if action is Action.DUPLICATE and (
-        cmd.duplicate_of == ticket.code or uow.tickets.get(cmd.duplicate_of or "") is None
-    ):
+    if action is Action.OVERRULE and not (cmd.reason or "").strip():
+        raise ActionRefused("reason_required")
+    if action is Action.OVERRULE and cmd.team is not None and cmd.team not in plant.teams_by_id:
+        raise ActionRefused("bad_team")
+    if action is Action.DUPLICATE and cmd.duplicate_of == ticket.code:
+        raise ActionRefused("duplicate_of_itself")
+    if action is Action.DUPLICATE and uow.tickets.get(cmd.duplicate_of or "") is None:
         raise ActionRefused("bad_duplicate")
 
 
@@ -152,12 +163,20 @@ _STAMPS = {
 }
 
 
+def _judgement(action: Action, ticket: Ticket) -> Validity | None:
+    """The validity an action settles on the report, if any."""
+    if action is Action.CLOSE and ticket.validity is Validity.PENDING:
+        return Validity.VALID  # a fix signed off by safety staff was a hazard worth reporting
+    return _VALIDITY.get(action)
+
+
 def _apply(cmd: ActOnTicket, ticket: Ticket, now: datetime) -> None:
     action = cmd.action
-    if action is Action.REASSIGN and cmd.team:
+    if action in (Action.REASSIGN, Action.OVERRULE) and cmd.team:
         ticket.team = cmd.team
-        ticket.escalation_level = 0  # a new team starts at the bottom of its own ladder
     target = TRANSITIONS[action].target
+    if action is Action.VALID and ticket.status is Status.REJECTED:
+        target = Status.REPORTED  # a report judged valid never stays rejected: back to its team
     if target is not None:
         ticket.status = target
     if action in _STAMPS:
@@ -168,9 +187,17 @@ def _apply(cmd: ActOnTicket, ticket: Ticket, now: datetime) -> None:
         ticket.reason = cmd.reason.strip()
     if action is Action.DONE:
         ticket.after_photo = cmd.after_photo
-    if action in _VALIDITY:
-        ticket.validity = _VALIDITY[action]
-        ticket.duplicate_of = cmd.duplicate_of
+
+
+def _restart_clocks(plant: Plant, ticket: Ticket, action: Action, now: datetime) -> None:
+    """A team handed the ticket starts at the bottom of its ladder with a fresh response window;
+    a reopened fix gets a fresh rectification window."""
+    if ticket.status is Status.REPORTED:
+        ticket.escalation_level = 0
+        escalation.start_response_clock(plant, ticket, now)
+    if action is Action.REOPEN:
+        escalation.start_resolve_clock(plant, ticket, now)
+    ticket.due_at = escalation.deadline_after(plant, ticket)
 
 
 def escalate_due_tickets(*, uow: UnitOfWork, plant: Plant, clock: Clock) -> list[Event]:

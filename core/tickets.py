@@ -40,6 +40,14 @@ class Action(StrEnum):
     VALID = "valid"
     DUPLICATE = "duplicate"
     INVALID = "invalid"
+    UPHOLD = "uphold"
+    OVERRULE = "overrule"
+
+
+ANY_VALIDITY = tuple(Validity)
+# A rejection by the team is still open to the safety officer's decision while nobody has
+# judged the report duplicate or invalid.
+UNDECIDED = (Validity.PENDING, Validity.VALID)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,7 @@ class Transition:
     target: Status | None
     roles: tuple[Role, ...]
     team_lead_of_ticket: bool = False
+    validities: tuple[Validity, ...] = ANY_VALIDITY
 
 
 _WORKERS = (Role.DEPARTMENT_HEAD, Role.ADMIN)
@@ -67,9 +76,23 @@ TRANSITIONS: dict[Action, Transition] = {
     ),
     Action.CLOSE: Transition((Status.RESOLVED,), Status.CLOSED, _VALIDATORS),
     Action.REOPEN: Transition((Status.RESOLVED,), Status.IN_PROGRESS, _VALIDATORS),
-    Action.VALID: Transition((*_ANY_BUT_CLOSED, Status.CLOSED), None, _VALIDATORS),
-    Action.DUPLICATE: Transition(_ANY_BUT_CLOSED, Status.REJECTED, _VALIDATORS),
-    Action.INVALID: Transition(_ANY_BUT_CLOSED, Status.REJECTED, _VALIDATORS),
+    Action.VALID: Transition(
+        (*_ANY_BUT_CLOSED, Status.CLOSED), None, _VALIDATORS,
+        validities=(Validity.PENDING, Validity.DUPLICATE, Validity.INVALID),
+    ),
+    Action.DUPLICATE: Transition(
+        _ANY_BUT_CLOSED, Status.REJECTED, _VALIDATORS,
+        validities=(Validity.PENDING, Validity.VALID, Validity.INVALID),
+    ),
+    Action.INVALID: Transition(
+        _ANY_BUT_CLOSED, Status.REJECTED, _VALIDATORS,
+        validities=(Validity.PENDING, Validity.VALID, Validity.DUPLICATE),
+    ),
+    # The safety officer's decision on a team's rejection: it stands, or the work goes back.
+    Action.UPHOLD: Transition((Status.REJECTED,), None, _VALIDATORS, validities=UNDECIDED),
+    Action.OVERRULE: Transition(
+        (Status.REJECTED,), Status.REPORTED, _VALIDATORS, validities=UNDECIDED
+    ),
 }
 
 
@@ -94,6 +117,8 @@ class Ticket:
     points: int = 0
     escalation_level: int = 0
     due_at: datetime | None = None
+    respond_by: datetime | None = None
+    resolve_by: datetime | None = None
     acknowledged_at: datetime | None = None
     started_at: datetime | None = None
     resolved_at: datetime | None = None
@@ -122,7 +147,13 @@ def may_act(plant: Plant, person: Person, action: Action, ticket: Ticket) -> boo
 
 
 def state_allows(action: Action, ticket: Ticket) -> bool:
-    return ticket.status in TRANSITIONS[action].sources
+    rule = TRANSITIONS[action]
+    return ticket.status in rule.sources and ticket.validity in rule.validities
+
+
+def awaits_decision(ticket: Ticket) -> bool:
+    """Rejected by the team, and the safety officer has not yet said whether that stands."""
+    return ticket.status is Status.REJECTED and ticket.validity in UNDECIDED
 
 
 def may_view(plant: Plant, person: Person, ticket: Ticket) -> bool:

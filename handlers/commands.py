@@ -1,20 +1,37 @@
-"""Commands that answer at once: /help, /start, /my, /status, /points, /rank, /lang, /invite."""
+"""Commands that answer at once: /help, /start, /my, /status, /points, /rank, /lang, /invite,
+/todo and /open."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from core.plant import Person, Plant, Role
 from core.tickets import may_view
-from handlers import render
+from handlers import chatid, render, worklist
 from handlers.context import Turn
 from handlers.flows import start_flow
 from handlers.i18n import CATALOGS
 from handlers.invites import invite
 from handlers.report import REPORT
 
+EVERYONES_COMMANDS = ("report", "my", "status", "points", "rank", "lang", "cancel", "help")
+
+
+def commands_for(plant: Plant, person: Person) -> list[str]:
+    """The commands /help lists for this person: everyone's, then those of their roles."""
+    names = list(EVERYONES_COMMANDS)
+    if worklist.has_worklist(plant, person):
+        names.append("todo")
+    if worklist.may_list_open(person):
+        names.append("open")
+    if person.has(Role.ADMIN):
+        names += ["invite", "chatid"]
+    return names
+
 
 def help_(turn: Turn) -> None:
-    turn.reply("help")
+    names = commands_for(turn.plant, turn.person)
+    turn.reply("help", lines="\n".join(turn.text(f"help.{name}") for name in names))
 
 
 def start(turn: Turn) -> None:
@@ -89,4 +106,7 @@ COMMANDS: dict[str, Callable[[Turn], None]] = {
     "rank": rank,
     "lang": lang,
     "invite": invite,
+    "chatid": chatid.chatid,
+    "todo": worklist.todo,
+    "open": worklist.open_list,
 }

@@ -12,7 +12,7 @@ from typing import Any
 
 from core.dialog import EventKind, Flow, Incoming
 from core.ports import UnitOfWork
-from handlers import identity, ticket_actions
+from handlers import identity, ticket_actions, worklist
 from handlers.commands import COMMANDS
 from handlers.context import Notifier, Services, Turn
 from handlers.flows import chat_key, save_or_end, start_flow
@@ -90,6 +90,9 @@ def _route(turn: Turn) -> None:
             turn.reply("button.stale")
         else:
             ticket_actions.press(turn, *parsed)
+        return
+    if event.kind is EventKind.BUTTON and event.button.startswith(worklist.PAGE_PREFIX):
+        worklist.press_page(turn, event.button)
         return
     if conversation is None:
         turn.reply("button.stale" if event.kind is EventKind.BUTTON else "hint.idle")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core import escalation
 from core.plant import Plant
 from core.tickets import Action, Status, Ticket
 from handlers.context import ButtonSpec
@@ -15,6 +16,10 @@ def local_time(plant: Plant, instant: datetime | None) -> str:
     if instant is None:
         return "-"
     return instant.astimezone(ZoneInfo(plant.timezone)).strftime("%m-%d %H:%M")
+
+
+def local_date(plant: Plant, instant: datetime) -> str:
+    return instant.astimezone(ZoneInfo(plant.timezone)).strftime("%Y-%m-%d")
 
 
 def person_name(plant: Plant, person_id: str) -> str:
@@ -50,9 +55,28 @@ def card(plant: Plant, ticket: Ticket, lang: str) -> str:
         team=team_name(plant, ticket.team, lang),
         reporter=person_name(plant, ticket.reporter),
         created=local_time(plant, ticket.created_at),
-        due=local_time(plant, ticket.due_at),
+        respond=_respond(plant, ticket, lang),
+        resolve=_resolve(plant, ticket, lang),
         description=ticket.description,
     )
+
+
+def _respond(plant: Plant, ticket: Ticket, lang: str) -> str:
+    deadline = local_time(plant, escalation.respond_by(plant, ticket))
+    if ticket.acknowledged_at is None:
+        return deadline
+    return t(lang, "deadline.met", deadline=deadline,
+             at=local_time(plant, ticket.acknowledged_at))
+
+
+def _resolve(plant: Plant, ticket: Ticket, lang: str) -> str:
+    deadline = escalation.resolve_by(plant, ticket)
+    if deadline is None:
+        return t(lang, "deadline.none")
+    if ticket.resolved_at is None or ticket.status is Status.IN_PROGRESS:
+        return local_time(plant, deadline)
+    return t(lang, "deadline.met", deadline=local_time(plant, deadline),
+             at=local_time(plant, ticket.resolved_at))
 
 
 def line(plant: Plant, ticket: Ticket, lang: str) -> str:
@@ -76,6 +100,11 @@ def work_buttons(ticket: Ticket) -> list[ButtonSpec]:
 def validation_buttons(ticket: Ticket) -> list[ButtonSpec]:
     actions = (Action.VALID, Action.DUPLICATE, Action.INVALID)
     return [action_button(action, ticket.code) for action in actions]
+
+
+def decision_buttons(ticket: Ticket) -> list[ButtonSpec]:
+    """The safety officer's answer to a team's rejection."""
+    return [action_button(action, ticket.code) for action in (Action.UPHOLD, Action.OVERRULE)]
 
 
 def action_button(action: Action, code: str) -> ButtonSpec:

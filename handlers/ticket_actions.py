@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import Enum
 
-from core.dialog import END, STAY, EventKind, Flow, Incoming, Step, button_data, parse_button
+from core.dialog import END, STAY, EventKind, Flow, Incoming, Step
+from core.ports import TicketFilter
 from core.services import ActionRefused, ActOnTicket, act_on_ticket, check_allowed
-from core.tickets import Action
-from handlers import photos, render
+from core.tickets import OPEN_STATUSES, Action, Ticket
+from handlers import choices, photos, render
 from handlers.context import Turn
 from handlers.flows import start_flow
 from handlers.notifications import publish
@@ -34,6 +35,7 @@ NEEDS = {
     Action.REOPEN: FollowUp.REASON,
     Action.REASSIGN: FollowUp.TEAM,
     Action.DUPLICATE: FollowUp.ORIGINAL,
+    Action.OVERRULE: FollowUp.REASON,  # then the team that takes the work back
 }
 
 
@@ -120,32 +122,75 @@ def _take_reason(turn: Turn, event: Incoming) -> str:
     if event.kind is not EventKind.TEXT or not 2 <= len(reason) <= 500:
         turn.reply("followup.reason_invalid")
         return STAY
+    if Action(turn.conversation.data["action"]) is Action.OVERRULE:
+        turn.conversation.data["reason"] = reason
+        return FollowUp.TEAM.name
     return _finish(turn, reason=reason)
 
 
 def _ask_team(turn: Turn) -> None:
-    rev, lang = turn.conversation.rev, turn.lang
-    buttons = [(team.label(lang), button_data(rev, team.id)) for team in turn.plant.teams]
-    turn.reply("followup.team", code=turn.conversation.data["code"], buttons=buttons)
+    data, lang = turn.conversation.data, turn.lang
+    current = turn.uow.tickets.get(data["code"])
+    teams = turn.plant.teams
+    if Action(data["action"]) is Action.OVERRULE:
+        # Back to the team that rejected it is the usual answer, so it comes first.
+        ordered = sorted(teams, key=lambda team: current is None or team.id != current.team)
+        key = "followup.overrule_team"
+    else:
+        ordered = [team for team in teams if current is None or team.id != current.team]
+        key = "followup.team"
+    choices.offer(turn, key, [(team.label(lang), team.id) for team in ordered],
+                  code=data["code"])
 
 
 def _take_team(turn: Turn, event: Incoming) -> str:
-    pressed = parse_button(event.button) if event.kind is EventKind.BUTTON else None
-    team = pressed[1] if pressed and pressed[0] == turn.conversation.rev else None
-    if team not in turn.plant.teams_by_id:
-        turn.reply("followup.team_invalid")
+    choice = choices.choose(turn, event)
+    if choice is None:
+        if event.kind is not EventKind.BUTTON:  # a stale press was answered already
+            choices.refuse(turn, "followup.team_invalid")
         return STAY
-    return _finish(turn, team=team)
+    wanted = choice.casefold()
+    team = next((t.id for t in turn.plant.teams
+                 if wanted in (t.id.casefold(), t.name.casefold(), t.name_en.casefold())), None)
+    if team is None:
+        choices.refuse(turn, "followup.team_invalid")
+        return STAY
+    return _finish(turn, team=team, reason=turn.conversation.data.get("reason"))
 
 
 def _ask_original(turn: Turn) -> None:
-    turn.reply("followup.original", code=turn.conversation.data["code"])
+    code = turn.conversation.data["code"]
+    ticket = turn.uow.tickets.get(code)
+    candidates = _duplicate_candidates(turn, ticket) if ticket else []
+    if not candidates:
+        turn.reply("followup.original", code=code)
+        return
+    buttons = [(f"{c.code} · {c.equipment or render.area_name(turn.plant, c.area, turn.lang)}",
+                c.code) for c in candidates]
+    choices.offer(turn, "followup.original_choices", buttons, code=code)
+
+
+def _duplicate_candidates(turn: Turn, ticket: Ticket, most: int = 5) -> list[Ticket]:
+    """Open tickets in the same area, those at the same equipment first."""
+    nearby = turn.uow.tickets.find(TicketFilter(statuses=OPEN_STATUSES, area=ticket.area),
+                                   limit=50)
+    others = [t for t in nearby if t.code != ticket.code]
+    others.sort(key=lambda t: ticket.equipment is None or t.equipment != ticket.equipment)
+    return others[:most]
 
 
 def _take_original(turn: Turn, event: Incoming) -> str:
-    original = event.text.strip().upper()
-    if turn.uow.tickets.get(original) is None or original == turn.conversation.data["code"]:
-        turn.reply("followup.original_invalid", code=original or "-")
+    choice = choices.choose(turn, event)
+    if choice is None:
+        if event.kind is not EventKind.BUTTON:
+            choices.refuse(turn, "followup.original_invalid", code="-")
+        return STAY
+    original, code = choice.strip().upper(), turn.conversation.data["code"]
+    if original == code:
+        choices.refuse(turn, "refused.duplicate_of_itself")
+        return STAY
+    if turn.uow.tickets.get(original) is None:
+        choices.refuse(turn, "followup.original_invalid", code=original[:30] or "-")
         return STAY
     return _finish(turn, duplicate_of=original)
 

@@ -40,6 +40,8 @@ def export_record(plant: Plant, ticket: Ticket) -> dict[str, Any]:
         "photos": list(ticket.photos),
         "after_photo": ticket.after_photo,
         "due_at": _iso(ticket.due_at, zone),
+        "respond_by": _iso(ticket.respond_by, zone),
+        "resolve_by": _iso(ticket.resolve_by, zone),
         "created_at": _iso(ticket.created_at, zone),
         "acknowledged_at": _iso(ticket.acknowledged_at, zone),
         "started_at": _iso(ticket.started_at, zone),

@@ -45,6 +45,8 @@ class TicketRow(SQLModel, table=True):
     points: int = 0
     escalation_level: int = 0
     due_at: datetime | None = _at(index=True)
+    respond_by: datetime | None = _at()
+    resolve_by: datetime | None = _at()
     created_at: datetime = _at(nullable=False)
     acknowledged_at: datetime | None = _at()
     started_at: datetime | None = _at()

@@ -7,11 +7,12 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import ColumnElement, case, func, text
 from sqlmodel import Session, col, select
 
 from core.geo import GeoPoint
 from core.plant import Severity
+from core.ports import TicketFilter
 from core.tickets import OPEN_STATUSES, Status, Ticket, Validity
 from storage.tables import TicketRow
 
@@ -112,3 +113,43 @@ class SqlTicketRepository:
     def all(self) -> Iterator[Ticket]:
         for row in self.session.exec(select(TicketRow).order_by(col(TicketRow.id))):
             yield to_ticket(row)
+
+    def find(self, where: TicketFilter, *, limit: int = 100, offset: int = 0) -> list[Ticket]:
+        """Matching tickets by `TicketFilter.deadline`, the soonest (overdue) first, none last."""
+        deadline = self._deadline()
+        query = (
+            select(TicketRow).where(*self._conditions(where))
+            .order_by(deadline.is_(None), deadline, col(TicketRow.id))
+            .offset(offset).limit(limit)
+        )
+        return [to_ticket(row) for row in self.session.exec(query)]
+
+    def count(self, where: TicketFilter) -> int:
+        query = select(func.count()).select_from(TicketRow).where(*self._conditions(where))
+        return self.session.exec(query).one()
+
+    @staticmethod
+    def _deadline() -> ColumnElement[datetime]:
+        """`TicketFilter.deadline` in SQL."""
+        kept = case(
+            (col(TicketRow.status) == Status.REPORTED.value, col(TicketRow.respond_by)),
+            else_=col(TicketRow.resolve_by),
+        )
+        return func.coalesce(kept, col(TicketRow.due_at))
+
+    @classmethod
+    def _conditions(cls, where: TicketFilter) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if where.statuses is not None:
+            conditions.append(col(TicketRow.status).in_([s.value for s in where.statuses]))
+        if where.validities is not None:
+            conditions.append(col(TicketRow.validity).in_([v.value for v in where.validities]))
+        if where.teams is not None:
+            conditions.append(col(TicketRow.team).in_(where.teams))
+        if where.area is not None:
+            conditions.append(col(TicketRow.area) == where.area)
+        if where.min_escalation_level:
+            conditions.append(col(TicketRow.escalation_level) >= where.min_escalation_level)
+        if where.deadline_before is not None:
+            conditions.append(cls._deadline() < where.deadline_before)
+        return conditions

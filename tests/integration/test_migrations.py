@@ -10,6 +10,9 @@ from sqlmodel import SQLModel
 import storage.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.database import upgrade
 
+# The newest migration: every upgrade must end there.
+HEAD = "0003"
+
 TABLES = {
     "tickets", "conversations", "inbox", "outbox", "audit_log", "points_ledger",
     "identities", "person_prefs", "inbound", "invites",
@@ -30,7 +33,7 @@ def current_revision(engine: Engine) -> str | None:
 def test_upgrading_an_empty_database_creates_every_table(blank_engine: Engine) -> None:
     upgrade(blank_engine)
     assert set(inspect(blank_engine).get_table_names()) >= TABLES
-    assert current_revision(blank_engine) == "0002"
+    assert current_revision(blank_engine) == HEAD
 
 
 def test_the_migrated_schema_matches_the_models_exactly(engine: Engine) -> None:
@@ -53,7 +56,7 @@ def schema_of(engine: Engine) -> dict[str, list[tuple[str, str, bool]]]:
 def test_upgrading_twice_changes_nothing(engine: Engine) -> None:
     before = schema_of(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == HEAD
     assert schema_of(engine) == before
     assert differences(engine) == []
 

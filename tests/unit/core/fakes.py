@@ -29,6 +29,7 @@ from core.plant import (
     Team,
 )
 from core.points import PointsChange
+from core.ports import TicketFilter
 from core.services import OpenTicket, open_ticket
 from core.tickets import OPEN_STATUSES, Ticket
 
@@ -85,6 +86,15 @@ class FakeTicketRepository:
     def all(self) -> Iterator[Ticket]:
         for ticket_id in sorted(self._rows):
             yield copy.deepcopy(self._rows[ticket_id])
+
+    def find(self, where: TicketFilter, *, limit: int = 100, offset: int = 0) -> list[Ticket]:
+        found = [t for t in self._rows.values() if where.matches(t)]
+        deadline = TicketFilter.deadline
+        found.sort(key=lambda t: (deadline(t) is None, deadline(t) or T0, t.id or 0))
+        return [copy.deepcopy(t) for t in found[offset:offset + limit]]
+
+    def count(self, where: TicketFilter) -> int:
+        return sum(1 for t in self._rows.values() if where.matches(t))
 
 
 class FakeConversationRepository:
@@ -149,6 +159,14 @@ class FakeAuditLog:
     def entries(self) -> Iterator[AuditEntry]:
         yield from list(self.rows)
 
+    def find(
+        self, *, subject: str | None = None, since: datetime | None = None
+    ) -> Iterator[AuditEntry]:
+        yield from [
+            e for e in self.rows
+            if (subject is None or e.subject == subject) and (since is None or e.at >= since)
+        ]
+
 
 class FakePointsLedger:
     def __init__(self) -> None:
@@ -166,14 +184,6 @@ class FakePointsLedger:
             totals[change.person] = totals.get(change.person, 0) + change.delta
         ranked = [(person, total) for person, total in totals.items() if total > 0]
         return sorted(ranked, key=lambda pair: (-pair[1], pair[0]))
-
-    def find(
-        self, *, subject: str | None = None, since: datetime | None = None
-    ) -> Iterator[AuditEntry]:
-        yield from [
-            e for e in self.rows
-            if (subject is None or e.subject == subject) and (since is None or e.at >= since)
-        ]
 
 
 class FakeDirectory:

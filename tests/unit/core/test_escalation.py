@@ -286,3 +286,54 @@ def test_a_ticket_at_the_top_of_the_ladder_is_not_escalated_again_when_a_later_d
     assert sweep(uow, clock) == []
     ticket = stored(uow, code)
     assert (ticket.escalation_level, ticket.due_at) == (2, None)
+
+
+# --- the two clocks a ticket shows: response (响应截止) and rectification (整改截止)
+
+def test_a_report_starts_both_clocks_from_the_moment_it_is_made(
+    uow: FakeUnitOfWork, clock: SimClock
+) -> None:
+    ticket = report(uow, PLANT, clock, urgency=Severity.SERIOUS)
+    assert (ticket.respond_by, ticket.resolve_by) == (T0 + 4 * HOUR, T0 + 4 * HOUR)
+    general = report(uow, PLANT, clock)
+    assert (general.respond_by, general.resolve_by) == (T0 + 24 * HOUR, T0 + timedelta(days=7))
+
+
+def test_accepting_keeps_both_clocks_and_the_rectification_clock_escalates_next(
+    uow: FakeUnitOfWork, clock: SimClock
+) -> None:
+    code = report(uow, PLANT, clock).code
+    clock.advance(HOUR)
+    act(uow, clock, code, Action.ACCEPT, "TL-MECH")
+    ticket = stored(uow, code)
+    assert ticket.respond_by == T0 + 24 * HOUR
+    assert ticket.due_at == ticket.resolve_by == T0 + timedelta(days=7)
+
+
+def test_a_hand_over_gives_the_new_team_a_fresh_response_clock_only(
+    uow: FakeUnitOfWork, clock: SimClock
+) -> None:
+    code = report(uow, PLANT, clock).code
+    clock.advance(3 * HOUR)
+    act(uow, clock, code, Action.REASSIGN, "TL-MECH", team="ELEC")
+    ticket = stored(uow, code)
+    assert ticket.respond_by == clock.now() + 24 * HOUR
+    assert ticket.resolve_by == T0 + timedelta(days=7)
+
+
+def test_reopening_restarts_the_rectification_clock(uow: FakeUnitOfWork, clock: SimClock) -> None:
+    code = report(uow, PLANT, clock).code
+    for action, extra in [(Action.ACCEPT, {}), (Action.START, {}),
+                          (Action.DONE, {"after_photo": PHOTO})]:
+        act(uow, clock, code, action, "TL-MECH", **extra)
+    clock.advance(timedelta(days=2))
+    act(uow, clock, code, Action.REOPEN, "SO1", reason="护罩仍有裂缝")
+    assert stored(uow, code).resolve_by == clock.now() + timedelta(days=7)
+
+
+def test_tickets_stored_before_the_clocks_were_kept_get_them_computed(
+    uow: FakeUnitOfWork, clock: SimClock
+) -> None:
+    old = replace(report(uow, PLANT, clock), respond_by=None, resolve_by=None)
+    assert escalation.respond_by(PLANT, old) == T0 + 24 * HOUR
+    assert escalation.resolve_by(PLANT, old) == T0 + timedelta(days=7)

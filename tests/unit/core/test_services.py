@@ -127,12 +127,13 @@ def test_accepting_stamps_the_time_and_tells_who_did_it(
     code = report(uow, PLANT, clock).code
     clock.advance(timedelta(minutes=20))
     events = act(uow, clock, code, Action.ACCEPT, "TL-MECH")
-    assert events == [TicketActed(code, Action.ACCEPT, "TL-MECH")]
+    assert events == [TicketActed(code, Action.ACCEPT, "TL-MECH", previous_status=Status.REPORTED)]
     ticket = stored(uow, code)
     assert ticket.status is Status.ACKNOWLEDGED
     assert ticket.acknowledged_at == clock.now()
     assert [e.action for e in uow.audit.entries()] == ["TicketOpened", "TicketActed"]
-    assert list(uow.audit.entries())[-1].data == {"action": "accept", "status": "acknowledged"}
+    assert list(uow.audit.entries())[-1].data == {
+        "action": "accept", "previous_status": "reported", "status": "acknowledged"}
 
 
 def test_pressing_accept_twice_is_refused_and_changes_nothing(
@@ -197,7 +198,9 @@ def test_a_rejection_keeps_its_reason_and_stops_the_clock(
 ) -> None:
     code = report(uow, PLANT, clock).code
     events = act(uow, clock, code, Action.REJECT, "TL-MECH", reason="  非本班组设备 ")
-    assert events == [TicketActed(code, Action.REJECT, "TL-MECH", "  非本班组设备 ")]
+    assert events == [
+        TicketActed(code, Action.REJECT, "TL-MECH", "  非本班组设备 ", None, Status.REPORTED)
+    ]
     ticket = stored(uow, code)
     assert (ticket.status, ticket.reason, ticket.rejected_at) == (
         Status.REJECTED, "非本班组设备", T0
@@ -221,7 +224,9 @@ def test_reassigning_hands_the_ticket_over_with_a_fresh_acknowledge_clock(
     act(uow, clock, code, Action.ACCEPT, "TL-MECH")
     clock.advance(timedelta(hours=3))
     events = act(uow, clock, code, Action.REASSIGN, "TL-MECH", team="ELEC")
-    assert events == [TicketActed(code, Action.REASSIGN, "TL-MECH", None, "MECH")]
+    assert events == [
+        TicketActed(code, Action.REASSIGN, "TL-MECH", None, "MECH", Status.ACKNOWLEDGED)
+    ]
     ticket = stored(uow, code)
     assert (ticket.team, ticket.status, ticket.escalation_level) == ("ELEC", Status.REPORTED, 0)
     assert ticket.due_at == clock.now() + timedelta(hours=24)
@@ -230,16 +235,17 @@ def test_reassigning_hands_the_ticket_over_with_a_fresh_acknowledge_clock(
     act(uow, clock, code, Action.ACCEPT, "TL-ELEC")
 
 
-@pytest.mark.parametrize("original", ["HZ-261128-0002", "hz-261128-0002 ", "HZ-261128-0404", ""])
+@pytest.mark.parametrize(("original", "reason"), [
+    ("HZ-261128-0002", "duplicate_of_itself"), ("hz-261128-0002 ", "duplicate_of_itself"),
+    ("HZ-261128-0404", "bad_duplicate"), ("", "bad_duplicate"),
+])
 def test_a_duplicate_of_itself_or_of_an_unknown_ticket_is_refused(
-    uow: FakeUnitOfWork, clock: SimClock, original: str
+    uow: FakeUnitOfWork, clock: SimClock, original: str, reason: str
 ) -> None:
     report(uow, PLANT, clock)
     code = report(uow, PLANT, clock).code
     assert code == "HZ-261128-0002"
-    assert refusal(uow, clock, code, Action.DUPLICATE, "SO1", duplicate_of=original) == (
-        "bad_duplicate"
-    )
+    assert refusal(uow, clock, code, Action.DUPLICATE, "SO1", duplicate_of=original) == reason
     assert stored(uow, code).status is Status.REPORTED
 
 
@@ -247,7 +253,9 @@ def test_a_duplicate_points_at_its_original(uow: FakeUnitOfWork, clock: SimClock
     first = report(uow, PLANT, clock).code
     second = report(uow, PLANT, clock).code
     events = act(uow, clock, second, Action.DUPLICATE, "SO1", duplicate_of=first.lower())
-    assert events == [TicketActed(second, Action.DUPLICATE, "SO1", first)]
+    assert events == [
+        TicketActed(second, Action.DUPLICATE, "SO1", first, previous_status=Status.REPORTED)
+    ]
     ticket = stored(uow, second)
     assert (ticket.status, ticket.duplicate_of) == (Status.REJECTED, first)
 

@@ -35,7 +35,11 @@ RULES: dict[Action, tuple[set[Status], set[str], Status | None]] = {
     Action.VALID: (ALL, VALIDATORS, None),
     Action.DUPLICATE: (ALL - {Status.CLOSED}, VALIDATORS, Status.REJECTED),
     Action.INVALID: (ALL - {Status.CLOSED}, VALIDATORS, Status.REJECTED),
+    Action.UPHOLD: ({Status.REJECTED}, VALIDATORS, None),
+    Action.OVERRULE: ({Status.REJECTED}, VALIDATORS, Status.REPORTED),
 }
+# A report judged valid never stays rejected: it goes back to its team.
+VALID_FROM_REJECTED = Status.REPORTED
 
 # What each action needs besides its button, so that allowed cases really go through.
 EXTRAS: dict[Action, dict[str, str]] = {
@@ -44,6 +48,7 @@ EXTRAS: dict[Action, dict[str, str]] = {
     Action.INVALID: {"reason": "照片与描述不符"},
     Action.REASSIGN: {"team": "ELEC"},
     Action.DUPLICATE: {"duplicate_of": "HZ-261128-0001"},
+    Action.OVERRULE: {"reason": "确属隐患，请处理"},
 }
 
 
@@ -109,7 +114,10 @@ def test_an_allowed_action_moves_the_ticket_to_its_target_state(
     )
     after = uow.tickets.get("HZ-261128-0002")
     assert after is not None
-    assert after.status is (RULES[action][2] or status)
+    if action is Action.VALID and status is Status.REJECTED:
+        assert after.status is VALID_FROM_REJECTED
+    else:
+        assert after.status is (RULES[action][2] or status)
 
 
 def test_the_lead_of_another_team_is_refused_even_with_the_team_lead_role() -> None:
