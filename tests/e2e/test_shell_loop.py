@@ -169,3 +169,16 @@ def test_a_duplicate_report_is_rejected_and_its_points_taken_back(plant: Plant) 
     assert (duplicate["status"], duplicate["validity"], duplicate["points"]) == (
         "rejected", "duplicate", 0)
     assert duplicate["duplicate_of"] == original["code"]
+
+
+def test_a_reassign_left_half_done_resumes_after_a_restart_with_its_buttons(plant: Plant) -> None:
+    first = plant.shell("W01", report_script(plant) + "!as TL-MECH\n!press 转派\n")
+    assert first.returncode == 0, first.stderr
+    # A new process: the terminal has forgotten the buttons; the question has not.
+    second = plant.shell("TL-MECH", "焊接班\n!press 1\n")
+    assert second.returncode == 0, second.stderr
+    lead = lines_for(second.stdout, "TL-MECH")
+    assert "请点击下面的班组按钮，或输入班组名称。" in lead
+    assert "[1] 电气维修班" in lead
+    [ticket] = plant.tickets()
+    assert ticket["assignee_team"] == "ELEC"
