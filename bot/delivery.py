@@ -2,7 +2,10 @@
 
 Woken right after a commit that wrote messages; otherwise it sleeps until the
 next retry is due. A platform outage only delays messages: transient failures
-back off and try again, without limit.
+back off (a few seconds at most) and try again, without limit; the first success
+on a channel brings its other waiting messages forward at once. While a send is
+in flight the worker renews its short leases, so a lease left unrenewed means a
+dead worker; on start it takes back the leases its own earlier run left behind.
 """
 
 from __future__ import annotations
@@ -10,45 +13,81 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
-from datetime import timedelta
+import random
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 
 from bot.channels.base import Channel, RetryLater, Undeliverable
 from core.ports import Clock
-from storage.outbox_queue import Claimed, SqlOutboxQueue
+from storage.outbox_queue import LEASE, Claimed, SqlOutboxQueue
 from storage.photos import PhotoStore
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_S = 600.0
+# Low, so messages follow within seconds once a platform is back from an outage of any length.
+MAX_BACKOFF_S = 15.0
+# How often a success may bring a channel's waiting messages forward: a message that keeps
+# failing in one chat is then retried every few seconds, not after every other chat's send.
+WAKE_EVERY = timedelta(seconds=5)
 
 
-def backoff_s(attempts: int) -> float:
-    return float(min(2 ** attempts, MAX_BACKOFF_S))
+def backoff_s(attempts: int, jitter: float) -> float:
+    """Seconds before the next try after `attempts` failures; `jitter` in [0, 1) spreads
+    retries so that messages that failed together do not all come back together."""
+    ceiling = min(2.0 ** min(attempts, 32), MAX_BACKOFF_S)
+    return ceiling * (0.5 + 0.5 * jitter)
 
 
 class DeliveryWorker:
     def __init__(
         self, queue: SqlOutboxQueue, channels: Mapping[str, Channel], clock: Clock,
         photos: PhotoStore,
-        *, idle_s: float = 30.0,
+        *, idle_s: float = 30.0, renew_s: float = LEASE.total_seconds() / 3,
+        jitter: Callable[[], float] = random.random,
     ) -> None:
         self.queue, self.channels, self.clock, self.photos = queue, channels, clock, photos
-        self.idle_s = idle_s
+        self.idle_s, self.renew_s, self.jitter = idle_s, renew_s, jitter
         self._wake = asyncio.Event()
+        self._took_back = False
+        self._woke_channel: dict[str, datetime] = {}
 
     def wake(self) -> None:
         self._wake.set()
 
     async def drain(self) -> int:
         """Send everything due now; returns how many messages went out."""
+        if not self._took_back:
+            taken = self.queue.take_back(self.clock.now())
+            self._took_back = True
+            if taken:
+                log.info("took back %d messages an earlier run was sending", taken)
         sent = 0
         while batch := self.queue.claim(self.clock.now()):
-            results = await asyncio.gather(*(self._deliver(item) for item in batch))
+            renewing = asyncio.create_task(self._renew([item.id for item in batch]))
+            try:
+                results = await asyncio.gather(*(self._deliver(item) for item in batch))
+            finally:
+                renewing.cancel()
             sent += sum(results)
             if not any(results):
                 break
         return sent
+
+    async def _renew(self, message_ids: list[int]) -> None:
+        """Keep the batch's leases while its sends are in flight (settled ones drop out)."""
+        while True:
+            await asyncio.sleep(self.renew_s)
+            try:
+                self.queue.renew(message_ids, self.clock.now())
+            except Exception:  # the next renewal may get through before the lease ends
+                log.exception("renewing the leases of %d messages failed", len(message_ids))
+
+    def _wake_channel(self, channel: str) -> None:
+        now = self.clock.now()
+        last = self._woke_channel.get(channel)
+        if last is None or now - last >= WAKE_EVERY:
+            self._woke_channel[channel] = now
+            self.queue.wake(channel, now)
 
     async def _deliver(self, item: Claimed) -> bool:
         message = item.message
@@ -61,7 +100,9 @@ class DeliveryWorker:
             image = self.photos.read(message.image) if message.image else None
             external_id = await channel.send(message, image)
         except RetryLater as wait:
-            after = wait.after_s if wait.after_s is not None else backoff_s(item.attempts)
+            after = wait.after_s
+            if after is None:
+                after = backoff_s(item.attempts, self.jitter())
             self.queue.retry(item.id, now + timedelta(seconds=after), str(wait),
                              count=wait.after_s is None)
             return False
@@ -71,9 +112,11 @@ class DeliveryWorker:
             return False
         except Exception as exc:
             log.exception("message %s failed", item.id)
-            self.queue.retry(item.id, now + timedelta(seconds=backoff_s(item.attempts)), repr(exc))
+            after = backoff_s(item.attempts, self.jitter())
+            self.queue.retry(item.id, now + timedelta(seconds=after), repr(exc))
             return False
         self.queue.sent(item.id, self.clock.now(), external_id)
+        self._wake_channel(message.channel)  # it is up again: no need to wait out the backoff
         return True
 
     async def run(self) -> None:

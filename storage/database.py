@@ -7,9 +7,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Any fixed 64-bit number other software on the database is unlikely to pick.
+MIGRATION_LOCK = 0x5AFE_1009_0000_0001
 
 
 def normalise_url(url: str) -> str:
@@ -49,4 +51,15 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    command.upgrade(alembic_config(engine), "head")
+    """Bring the schema to the newest migration; processes starting together take turns."""
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), "head")
+        return
+    # Two processes racing through the first migration both CREATE TABLE alembic_version
+    # and one dies; a session-level advisory lock makes the second wait, then find it done.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        try:
+            command.upgrade(alembic_config(engine), "head")
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})

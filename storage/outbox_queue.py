@@ -6,15 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, exists, func, update
+from sqlalchemy import Engine, Update, and_, bindparam, exists, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from core.messages import Button, OutMessage
+from storage.lease_owner import LeaseOwner, this_process
 from storage.tables import OutboxRow
 
-LEASE = timedelta(minutes=2)
+# Short, because the worker renews it while a send is in flight: a lease nobody renews
+# means its holder is gone, and its chat should not stay silent for long.
+LEASE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,10 @@ def _due_query(postgres: bool) -> SelectOfScalar[OutboxRow]:
 
 
 class SqlOutboxQueue:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, owner: LeaseOwner | None = None) -> None:
         self.engine = engine
+        self.owner = owner or this_process()
+        self._signature = str(self.owner)
         self._due = _due_query(engine.dialect.name == "postgresql")
 
     def claim(self, now: datetime, limit: int = 50) -> list[Claimed]:
@@ -68,28 +73,84 @@ class SqlOutboxQueue:
                 session.execute(
                     update(OutboxRow)
                     .where(col(OutboxRow.id).in_([r.id for r in rows]))
-                    .values(status="sending", next_attempt_at=now + LEASE)
+                    .values(status="sending", next_attempt_at=now + LEASE,
+                            lease_owner=self._signature)
                 )
             session.commit()
         return claimed
 
-    def _settle(self, message_id: int, **values: Any) -> None:
+    def renew(self, message_ids: list[int], now: datetime) -> int:
+        """Extend this worker's leases on messages still being sent; returns how many."""
+        return self._update(
+            self._ours(update(OutboxRow).where(col(OutboxRow.id).in_(message_ids)))
+            .values(next_attempt_at=now + LEASE)
+        )
+
+    def take_back(self, now: datetime) -> int:
+        """Make the messages leased by certainly dead workers due now; returns how many.
+
+        A process starting up calls it: its own earlier runs on this host are dead for sure.
+        """
         with Session(self.engine) as session:
-            query = update(OutboxRow).where(col(OutboxRow.id) == message_id)
-            session.execute(query.values(**values))
+            holders = session.execute(
+                select(OutboxRow.lease_owner).distinct()
+                .where(col(OutboxRow.status) == "sending")
+                .where(col(OutboxRow.lease_owner).is_not(None))
+            ).scalars()
+            dead = [holder for holder in holders if holder and self._outlived(holder)]
+        if not dead:
+            return 0
+        return self._update(
+            update(OutboxRow)
+            .where(col(OutboxRow.status) == "sending")
+            .where(col(OutboxRow.lease_owner).in_(dead))  # unless taken over meanwhile
+            .values(status="pending", next_attempt_at=now)
+        )
+
+    def wake(self, channel: str, now: datetime) -> int:
+        """Make the channel's messages that are backing off after failures due now."""
+        return self._update(
+            update(OutboxRow)
+            .where(col(OutboxRow.channel) == channel)
+            .where(col(OutboxRow.status) == "pending")
+            .where(col(OutboxRow.attempts) > 0)
+            .where(col(OutboxRow.next_attempt_at) > now)
+            .values(next_attempt_at=now)
+        )
+
+    def _outlived(self, holder: str) -> bool:
+        parsed = LeaseOwner.parse(holder)
+        return parsed is not None and self.owner.outlived(parsed)
+
+    def _ours(self, query: Update) -> Update:
+        """Narrow an update to messages this worker still holds (no one took them over)."""
+        return query.where(col(OutboxRow.status) == "sending").where(
+            col(OutboxRow.lease_owner) == self._signature
+        )
+
+    def _update(self, query: Update) -> int:
+        with Session(self.engine) as session:
+            changed: int = session.execute(query).rowcount  # type: ignore[attr-defined]
             session.commit()
+        return changed
 
     def sent(self, message_id: int, now: datetime, external_id: str | None) -> None:
-        self._settle(message_id, status="sent", sent_at=now, external_id=external_id)
+        # Recorded whoever holds the lease now: the platform has the message either way.
+        self._update(
+            update(OutboxRow).where(col(OutboxRow.id) == message_id)
+            .values(status="sent", sent_at=now, external_id=external_id)
+        )
 
     def retry(self, message_id: int, at: datetime, error: str, *, count: bool = True) -> None:
         values: dict[str, Any] = {"status": "pending", "next_attempt_at": at, "last_error": error}
         if count:
             values["attempts"] = OutboxRow.attempts + 1
-        self._settle(message_id, **values)
+        self._update(self._ours(update(OutboxRow).where(col(OutboxRow.id) == message_id))
+                     .values(**values))
 
     def dead(self, message_id: int, error: str) -> None:
-        self._settle(message_id, status="dead", last_error=error)
+        self._update(self._ours(update(OutboxRow).where(col(OutboxRow.id) == message_id))
+                     .values(status="dead", last_error=error))
 
     def next_due_at(self) -> datetime | None:
         with Session(self.engine) as session:

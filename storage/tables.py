@@ -98,6 +98,8 @@ class OutboxRow(SQLModel, table=True):
     created_at: datetime = _at(nullable=False)
     next_attempt_at: datetime = _at(nullable=False)
     sent_at: datetime | None = _at()
+    # Host, process id and boot id of the worker that last leased it (storage.lease_owner).
+    lease_owner: str | None = Field(default=None, max_length=200)
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
@@ -10,8 +15,10 @@ from sqlmodel import SQLModel
 import storage.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.database import upgrade
 
+ROOT = Path(__file__).resolve().parents[2]
+
 # The newest migration: every upgrade must end there.
-HEAD = "0003"
+HEAD = "0004"
 
 TABLES = {
     "tickets", "conversations", "inbox", "outbox", "audit_log", "points_ledger",
@@ -64,3 +71,31 @@ def test_upgrading_twice_changes_nothing(engine: Engine) -> None:
 def test_an_empty_database_differs_from_the_models(blank_engine: Engine) -> None:
     # The comparison itself must be able to fail, or the test above proves nothing.
     assert differences(blank_engine) != []
+
+
+# One process each, as in production: Alembic keeps its migration context in module globals,
+# so threads of one process would trip over each other rather than over the database.
+UPGRADE = (
+    "import sys; from storage.database import make_engine, upgrade; "
+    "upgrade(make_engine(sys.argv[1]))"
+)
+
+
+@pytest.mark.parametrize(
+    "blank_engine", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_processes_starting_together_on_an_empty_postgresql_database_all_upgrade_it(
+    blank_engine: Engine,
+) -> None:
+    url = blank_engine.url.render_as_string(hide_password=False)
+    starting = [
+        subprocess.Popen(
+            [sys.executable, "-c", UPGRADE, url], cwd=ROOT,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in starting]
+    assert [process.returncode for process in starting] == [0] * len(starting), outputs
+    assert current_revision(blank_engine) == HEAD
+    assert differences(blank_engine) == []
