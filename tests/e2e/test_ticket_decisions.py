@@ -120,7 +120,7 @@ def test_the_sign_off_card_shows_the_labelled_before_after_picture(chat: Chat) -
     said = chat.run("TL-MECH", "!press 1", "!press 1", "!press 1", f"!photo {after}")
     officer, reporter = said.of("SO1"), said.of("W01")
     pictures = [line for line in officer if line.startswith("🖼")]
-    assert len(pictures) == 1 and pictures == [l for l in reporter if l.startswith("🖼")]
+    assert len(pictures) == 1 and pictures == [line for line in reporter if line.startswith("🖼")]
     ticket = chat.ticket(code)
     assert ticket.photos[0][:12] not in pictures[0] and ticket.after_photo  # the pair, not one
     assert any("左为整改前" in line for line in officer)
