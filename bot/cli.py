@@ -62,9 +62,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
-    from storage.plantfile import check_plant_file
+    from bot.plantfile import check_plant
 
-    errors = check_plant_file(Path(args.file))
+    errors = check_plant(Path(args.file))
     for line in errors:
         print(line, file=sys.stderr)
     if not errors:
@@ -103,15 +103,15 @@ def cmd_tickets_export(args: argparse.Namespace) -> int:
     from functools import partial
     from zoneinfo import ZoneInfo
 
+    from bot.plantfile import read_plant
     from handlers.i18n import t
     from reports.ledger_xlsx import ledger_workbook
     from reports.ticket_export import export_csv, export_json
     from storage.database import make_engine
-    from storage.plantfile import load_plant
     from storage.uow import SqlUnitOfWork
 
     settings = load_settings(_overrides(args))
-    plant = load_plant(settings.plant_file)
+    plant = read_plant(settings.plant_file)
     engine = make_engine(settings.database_url)
     try:
         with SqlUnitOfWork(engine) as uow:
@@ -145,14 +145,14 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
     from functools import partial
     from zoneinfo import ZoneInfo
 
+    from bot.plantfile import read_plant
     from handlers.i18n import t
     from reports.audit_trail import parse_since, text_line, trail_line
     from storage.database import make_engine
-    from storage.plantfile import load_plant
     from storage.uow import SqlUnitOfWork
 
     settings = load_settings(_overrides(args))
-    plant = load_plant(settings.plant_file)
+    plant = read_plant(settings.plant_file)
     try:
         since = parse_since(args.since, ZoneInfo(plant.timezone)) if args.since else None
     except ValueError:
@@ -176,15 +176,15 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
 
 def cmd_wecom_setup(args: argparse.Namespace) -> int:
     from bot.channels.wecom import configured, make_api
+    from bot.plantfile import read_plant
     from bot.wecom_setup import setup
-    from storage.plantfile import load_plant
 
     settings = load_settings(_overrides(args))
     if not configured(settings):
         print("set WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_AES_KEY "
               "in .env first", file=sys.stderr)
         return 2
-    plant = load_plant(settings.plant_file)
+    plant = read_plant(settings.plant_file)
 
     async def run() -> tuple[list[str], bool]:
         async with make_api(settings) as api:

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from storage.plantfile import PlantFileError, load_plant
+from bot.plantfile import read_plant
+from storage.plantfile import PlantFileError
 from storage.roster import (
     Merge,
     PersonUpdate,
@@ -36,7 +37,7 @@ def import_file(
     """Check every row of the file, then propose the merge; 1 when anything is wrong."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        plant = load_plant(plant_file)
+        plant = read_plant(plant_file)
         roster = read_roster(path, plant)
     except PlantFileError as exc:
         print("\n".join([*exc.messages(), "fix plant.yaml first; nothing written"]), file=err)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from functools import cached_property
 
 from core.durations import parse_duration
-
-LANGUAGES = ("zh-CN", "en")
 
 
 class Role(StrEnum):
@@ -226,8 +225,11 @@ class Plant:
         person = self.person(person_id)
         return (person.lang if person and person.lang else None) or self.language
 
-    def problems(self) -> list[tuple[str, str]]:
-        """Cross-reference and logic errors as (path in plant.yaml, what is wrong)."""
+    def problems(self, *, languages: Collection[str] = ()) -> list[tuple[str, str]]:
+        """Cross-reference and logic errors as (path in plant.yaml, what is wrong).
+
+        `languages` are those with a message catalog; the loader passes them, core reads no files.
+        """
         from core.plant_checks import plant_problems  # the checks import this module's types
 
-        return plant_problems(self)
+        return plant_problems(self, languages=languages)

@@ -46,6 +46,10 @@ def chatid(turn: Turn) -> None:
         turn.reply("chatid.admins_only")
         return
     team = field.owner(turn.plant.teams, event.chat)
-    known = turn.text("chatid.known", team=team.label(turn.lang), team_id=team.id) if team else ""
+    # the line break lives here: PO tools reject a translation that starts with one its key lacks
+    known = (
+        "\n" + turn.text("chatid.known", team=team.label(turn.lang), team_id=team.id)
+        if team else ""
+    )
     turn.reply("chatid.group", chat_id=field.value(event.chat), line=field.line(event.chat),
                known=known)

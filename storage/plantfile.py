@@ -7,7 +7,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Collection, Hashable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,11 @@ class PlantFileError(Exception):
         return "\n".join(self.messages())
 
 
-def load_plant(path: Path) -> Plant:
-    """Read, validate and cross-check a plant file; raise PlantFileError listing every problem."""
+def load_plant(path: Path, *, languages: Collection[str] = ()) -> Plant:
+    """Read, validate and cross-check a plant file; raise PlantFileError listing every problem.
+
+    `languages` are those the bot has message catalogs for; empty skips that check.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")  # -sig: Windows editors like to add a BOM
     except UnicodeDecodeError:
@@ -70,7 +73,7 @@ def load_plant(path: Path) -> Plant:
     except ValidationError as exc:
         errors += [(_dotted(e["loc"]), _message(e)) for e in exc.errors(include_url=False)]
     if plant is not None:
-        errors += plant.problems()
+        errors += plant.problems(languages=languages)
     if errors:
         where = {path_: _line_of(path_, lines) for path_, _ in errors}
         errors.sort(key=lambda e: where[e[0]] or 0)  # file order reads best; stable otherwise
@@ -79,10 +82,10 @@ def load_plant(path: Path) -> Plant:
     return plant
 
 
-def check_plant_file(path: Path) -> list[str]:
+def check_plant_file(path: Path, *, languages: Collection[str] = ()) -> list[str]:
     """The formatted error lines for a plant file; empty when it is valid."""
     try:
-        load_plant(path)
+        load_plant(path, languages=languages)
     except PlantFileError as exc:
         return exc.messages()
     return []
