@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import asyncio
+from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from bot.channels.base import Channel
 from bot.delivery import DeliveryWorker
+from bot.plantfile import read_plant
 from bot.settings import Settings
+from core.bus import EventRegistry
 from core.dialog import Incoming
 from core.plant import Plant
 from core.ports import Clock
-from handlers import dispatcher, identity
+from handlers import dispatcher, identity, notifications
 from handlers.context import Services
 from scheduler.clock import SystemClock
 from storage.database import make_engine, upgrade
+from storage.inbound_queue import Inbound, SqlInboundQueue
 from storage.outbox_queue import SqlOutboxQueue
 from storage.photos import PhotoStore
-from storage.plantfile import load_plant
 from storage.uow import SqlUnitOfWork
 
 
@@ -28,31 +32,114 @@ class App:
     engine: Engine
     services: Services
     worker: DeliveryWorker
+    inlet: AppInlet = field(init=False)
 
-    def handled(self, channel: str, update_key: str) -> bool:
-        """Whether an update was acted on already: adapters ask before costly work
-        (downloads, answers) on a platform's retry; `handle` still decides for good."""
-        with self.services.uow() as uow:
-            return uow.inbox.handled(channel, update_key)
+    def __post_init__(self) -> None:
+        self.inlet = AppInlet(self)
 
     def handle(self, event: Incoming) -> None:
+        """Act on one event on the calling thread, for callers with no event loop to keep free."""
         dispatcher.handle(self.services, event)
         self.worker.wake()
+
+
+class ChatLocks:
+    """One lock per chat, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: Hashable) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:  # asyncio.Lock is fair: waiters get it in the order they came
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+class AppInlet:
+    """The application as channel adapters see it (`bot.inlet.Inlet`).
+
+    Database transactions and photo decoding run in worker threads, so the event loop
+    stays free for the platforms; each chat's events still go through one at a time,
+    in the order they were handed in.
+    """
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._services = app.services
+        self._queue = SqlInboundQueue(app.engine)
+        self.chats = ChatLocks()
+
+    @property
+    def language(self) -> str:
+        return self._services.plant.language
+
+    @property
+    def clock(self) -> Clock:
+        return self._services.clock
+
+    @property
+    def max_photo_bytes(self) -> int:
+        return self._services.max_photo_bytes
+
+    def link_dm(self, channel: str, url: str) -> None:
+        self._services.dm_links[channel] = url
+
+    async def store(self, channel: str, payloads: Sequence[str]) -> None:
+        if payloads:
+            await asyncio.to_thread(self._queue.put_many, channel, payloads, self.clock.now())
+
+    async def pending(self, channel: str, limit: int = 100) -> list[Inbound]:
+        return await asyncio.to_thread(self._queue.pending, channel, limit)
+
+    async def done(self, inbound_ids: Sequence[int]) -> None:
+        await asyncio.to_thread(self._queue.done_many, inbound_ids)
+
+    async def handled(self, channel: str, update_key: str) -> bool:
+        return await asyncio.to_thread(self._handled, channel, update_key)
+
+    def _handled(self, channel: str, update_key: str) -> bool:
+        with self._services.uow() as uow:
+            return uow.inbox.handled(channel, update_key)
+
+    async def knows(self, channel: str, sender: str) -> bool:
+        return await asyncio.to_thread(identity.knows, self._services, channel, sender)
+
+    async def handle(self, event: Incoming) -> None:
+        async with self.chats.hold((event.channel, event.chat)):
+            await asyncio.to_thread(dispatcher.handle, self._services, event)
+        self.wake()
+
+    def wake(self) -> None:
+        self._app.worker.wake()
 
 
 def build_app(
     settings: Settings, *, channels: Mapping[str, Channel], plant: Plant | None = None,
     engine: Engine | None = None, clock: Clock | None = None,
 ) -> App:
-    plant = plant or load_plant(settings.plant_file)
+    plant = plant or read_plant(settings.plant_file)
     engine = engine or make_engine(settings.database_url)
     upgrade(engine)
     clock = clock or SystemClock()
     photos = PhotoStore(settings.media_dir, max_bytes=settings.max_photo_bytes)
+    events = EventRegistry()
     services = Services(
-        plant=plant, clock=clock, uow=lambda: SqlUnitOfWork(engine), photos=photos,
-        channels=tuple(channels), max_photo_bytes=settings.max_photo_bytes,
+        plant=plant, clock=clock, uow=lambda: SqlUnitOfWork(engine, events), photos=photos,
+        channels=tuple(channels), max_photo_bytes=settings.max_photo_bytes, events=events,
     )
+    notifications.subscribe(services)
     with services.uow() as uow:
         identity.seed(plant, uow)
         uow.commit()

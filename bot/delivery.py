@@ -15,9 +15,11 @@ import contextlib
 import logging
 import random
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.channels.base import Channel, RetryLater, Undeliverable
+from bot.pictures import PictureDrawer
 from core.ports import Clock
 from storage.outbox_queue import LEASE, Claimed, SqlOutboxQueue
 from storage.photos import PhotoStore
@@ -46,6 +48,7 @@ class DeliveryWorker:
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self.queue, self.channels, self.clock, self.photos = queue, channels, clock, photos
+        self.pictures = PictureDrawer(photos)
         self.idle_s, self.renew_s, self.jitter = idle_s, renew_s, jitter
         self._wake = asyncio.Event()
         self._took_back = False
@@ -57,12 +60,13 @@ class DeliveryWorker:
     async def drain(self) -> int:
         """Send everything due now; returns how many messages went out."""
         if not self._took_back:
-            taken = self.queue.take_back(self.clock.now())
+            taken = await asyncio.to_thread(self.queue.take_back, self.clock.now())
             self._took_back = True
             if taken:
                 log.info("took back %d messages an earlier run was sending", taken)
         sent = 0
-        while batch := self.queue.claim(self.clock.now()):
+        # The queue's transactions run in worker threads: the event loop stays the channels'.
+        while batch := await asyncio.to_thread(self.queue.claim, self.clock.now()):
             renewing = asyncio.create_task(self._renew([item.id for item in batch]))
             try:
                 results = await asyncio.gather(*(self._deliver(item) for item in batch))
@@ -78,51 +82,56 @@ class DeliveryWorker:
         while True:
             await asyncio.sleep(self.renew_s)
             try:
-                self.queue.renew(message_ids, self.clock.now())
+                await asyncio.to_thread(self.queue.renew, message_ids, self.clock.now())
             except Exception:  # the next renewal may get through before the lease ends
                 log.exception("renewing the leases of %d messages failed", len(message_ids))
 
-    def _wake_channel(self, channel: str) -> None:
+    async def _wake_channel(self, channel: str) -> None:
         now = self.clock.now()
         last = self._woke_channel.get(channel)
         if last is None or now - last >= WAKE_EVERY:
             self._woke_channel[channel] = now
-            self.queue.wake(channel, now)
+            await asyncio.to_thread(self.queue.wake, channel, now)
 
     async def _deliver(self, item: Claimed) -> bool:
         message = item.message
         channel = self.channels.get(message.channel)
         if channel is None:
-            self.queue.dead(item.id, f"no channel {message.channel!r}")
+            await asyncio.to_thread(self.queue.dead, item.id, f"no channel {message.channel!r}")
             return False
         now = self.clock.now()
         try:
-            image = self.photos.read(message.image) if message.image else None
+            if item.picture is not None:  # drawn now, in a thread, not when it was queued
+                message = replace(message, image=await self.pictures.image(item.picture))
+            image = None
+            if message.image:
+                image = await asyncio.to_thread(self.photos.read, message.image)
             external_id = await channel.send(message, image)
         except RetryLater as wait:
             after = wait.after_s
             if after is None:
                 after = backoff_s(item.attempts, self.jitter())
-            self.queue.retry(item.id, now + timedelta(seconds=after), str(wait),
-                             count=wait.after_s is None)
+            await asyncio.to_thread(self.queue.retry, item.id, now + timedelta(seconds=after),
+                                    str(wait), count=wait.after_s is None)
             return False
         except Undeliverable as refused:
             log.warning("message %s undeliverable: %s", item.id, refused)
-            self.queue.dead(item.id, str(refused))
+            await asyncio.to_thread(self.queue.dead, item.id, str(refused))
             return False
         except Exception as exc:
             log.exception("message %s failed", item.id)
             after = backoff_s(item.attempts, self.jitter())
-            self.queue.retry(item.id, now + timedelta(seconds=after), repr(exc))
+            await asyncio.to_thread(self.queue.retry, item.id, now + timedelta(seconds=after),
+                                    repr(exc))
             return False
-        self.queue.sent(item.id, self.clock.now(), external_id)
-        self._wake_channel(message.channel)  # it is up again: no need to wait out the backoff
+        await asyncio.to_thread(self.queue.sent, item.id, self.clock.now(), external_id)
+        await self._wake_channel(message.channel)  # it is up again: no need to wait out the backoff
         return True
 
     async def run(self) -> None:
         while True:
             await self.drain()
-            due = self.queue.next_due_at()
+            due = await asyncio.to_thread(self.queue.next_due_at)
             wait = self.idle_s
             if due is not None:
                 wait = min(wait, max(0.05, (due - self.clock.now()).total_seconds()))

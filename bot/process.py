@@ -6,13 +6,12 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-import pkgutil
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-import bot.channels
 from bot.app import App, build_app
+from bot.channels import CHANNELS
 from bot.channels.base import ChannelPlugin
 from bot.settings import Settings
 from bot.web import build_web
@@ -22,12 +21,11 @@ log = logging.getLogger(__name__)
 
 
 def configured_plugins(settings: Settings) -> list[ChannelPlugin]:
-    """Every channel module that offers a plugin and is configured in the settings."""
+    """Every registered channel that is configured in the settings."""
     plugins = []
-    for module_info in pkgutil.iter_modules(bot.channels.__path__):
-        module = importlib.import_module(f"bot.channels.{module_info.name}")
-        factory = getattr(module, "plugin", None)
-        if callable(factory) and (made := factory(settings)) is not None:
+    for name in CHANNELS:
+        package = importlib.import_module(f"bot.channels.{name}")
+        if (made := package.plugin(settings)) is not None:
             plugins.append(made)
     return plugins
 
@@ -41,6 +39,17 @@ def sweep(app: App) -> None:
         log.exception("scheduled sweep failed")
 
 
+async def sweep_off_loop(app: App) -> None:
+    """The sweep in a worker thread: its transactions leave the event loop to the channels."""
+    try:
+        wrote = await asyncio.to_thread(jobs.run_all, app.services)
+    except Exception:
+        log.exception("scheduled sweep failed")
+        return
+    if wrote:
+        app.worker.wake()  # on the loop: the worker's event is not thread-safe
+
+
 async def serve(settings: Settings) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     # httpx logs every request URL at INFO, and the platforms put secrets in URLs
@@ -52,9 +61,9 @@ async def serve(settings: Settings) -> int:
                   "(or try `safetyloop shell --as W01`)")
         return 1
     app = build_app(settings, channels={p.channel.name: p.channel for p in plugins})
-    sweep(app)  # catch up on whatever fell due while the process was down
+    await sweep_off_loop(app)  # catch up on whatever fell due while the process was down
     scheduler = AsyncIOScheduler()
-    scheduler.add_job(sweep, "interval", seconds=settings.sweep_interval_s, args=[app],
+    scheduler.add_job(sweep_off_loop, "interval", seconds=settings.sweep_interval_s, args=[app],
                       max_instances=1, coalesce=True)
     scheduler.start()
     web = uvicorn.Server(uvicorn.Config(
@@ -63,7 +72,7 @@ async def serve(settings: Settings) -> int:
     ))
     worker = asyncio.create_task(app.worker.run())
     for plugin in plugins:
-        await plugin.start(app)
+        await plugin.start(app.inlet)
     try:
         await web.serve()
     finally:

@@ -9,11 +9,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from bot.channels.wecom_api import WecomApi, WecomApiError, WecomError
+from bot.channels.wecom import make_api
+from bot.channels.wecom.api import WecomApi, WecomApiError, WecomError
+from bot.plantfile import read_plant
 from bot.roster import Ask, propose
 from bot.settings import Settings
 from core.plant import Named, Plant
-from storage.plantfile import PlantFileError, load_plant
+from storage.plantfile import PlantFileError
 from storage.roster import FieldValue, PersonUpdate
 from storage.roster_file import normalize_phone
 
@@ -175,7 +177,7 @@ def sync_roster(
         print("set WECOM_CORP_ID, WECOM_AGENT_ID and WECOM_SECRET in .env first", file=err)
         return 2
     try:
-        plant = load_plant(settings.plant_file)
+        plant = read_plant(settings.plant_file)
         roster = asyncio.run(_read(settings))
     except PlantFileError as exc:
         print("\n".join([*exc.messages(), "fix plant.yaml first; nothing written"]), file=err)
@@ -197,9 +199,5 @@ def sync_roster(
 
 
 async def _read(settings: Settings) -> WecomRoster:
-    assert settings.wecom_corp_id and settings.wecom_agent_id and settings.wecom_secret
-    secret = settings.wecom_secret.get_secret_value()
-    # Not bot.channels.wecom.make_api: that module pulls in the whole callback server.
-    async with WecomApi(settings.wecom_api_base_url, settings.wecom_corp_id, secret,
-                        settings.wecom_agent_id) as api:
+    async with make_api(settings) as api:
         return await fetch(api)

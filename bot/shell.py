@@ -49,9 +49,9 @@ class Shell:
         if text.startswith("!"):
             await self._directive(text)
         elif text.startswith("/"):
-            self.app.handle(command_event(self.person, text))
+            await self.app.inlet.handle(command_event(self.person, text))
         else:
-            self.app.handle(self._event(EventKind.TEXT, text=text))
+            await self.app.inlet.handle(self._event(EventKind.TEXT, text=text))
         await self.app.worker.drain()
 
     def _event(self, kind: EventKind, **fields: object) -> Incoming:
@@ -61,17 +61,19 @@ class Shell:
         name, _, rest = text[1:].partition(" ")
         rest = rest.strip()
         if name == "photo" and rest:
-            self.app.handle(self._event(EventKind.PHOTO, attachment=self._file(rest)))
+            await self.app.inlet.handle(self._event(EventKind.PHOTO, attachment=self._file(rest)))
         elif name == "location" and rest:
-            self.app.handle(self._event(EventKind.LOCATION, location=self._point(rest)))
+            await self.app.inlet.handle(self._event(EventKind.LOCATION,
+                                                    location=self._point(rest)))
         elif name == "press" and rest:
             found = self.terminal.button(self.person, rest)
             if found is None:
                 raise ShellError(f"{self.person} has no button {rest!r} to press")
             handle, button = found
-            self.app.handle(self._event(EventKind.BUTTON, button=button.data, handle=handle))
+            await self.app.inlet.handle(self._event(EventKind.BUTTON, button=button.data,
+                                                    handle=handle, text=button.label))
         elif name == "button" and rest:
-            self.app.handle(self._event(EventKind.BUTTON, button=rest))
+            await self.app.inlet.handle(self._event(EventKind.BUTTON, button=rest))
         elif name == "as" and rest:
             self._check_person(rest)
             self.person = rest

@@ -6,12 +6,12 @@ import hashlib
 import re
 from typing import Any
 
-from bot.channels.wecom_api import WecomApi, WecomApiError, WecomError
+from bot.channels.wecom.api import WecomApi, WecomApiError, WecomError
 from core.plant import Plant, Team
 from handlers.i18n import t
 
 _CHAT_ID = re.compile(r"[0-9A-Za-z]{1,32}")
-# Menu keys are the commands they run (see bot/channels/wecom_inbound.py).
+# Menu keys are the commands they run (see bot/channels/wecom/inbound.py).
 TOP_LEVEL = ("report", "my")
 UNDER_MORE = ("points", "rank", "help")
 

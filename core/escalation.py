@@ -1,53 +1,102 @@
-"""SLA deadlines and the escalation ladder, as pure functions over a ticket.
+"""The ticket's use of the deadline kit: its two clocks and its escalation ladder.
 
-Level 0 is the lead of the assigned team; each rung of `plant.escalation` is one
-level above it. A ticket keeps two clocks: the response deadline (`respond_by`, the
-acknowledge window from the report or from a hand-over to a team) and the
-rectification deadline (`resolve_by`, the resolve window from the report, or from a
-reopening). Until the team accepts it the response deadline escalates it, after that
-the rectification deadline. The next escalation instant is `due_at`; a sweep reads due
-tickets under lock and moves each deadline forward (or clears it), so sweeping again at
-the same instant finds nothing to do.
+Level 0 is the lead of the assigned team; each rung of the ticket's ladder is one level
+above it. A ticket keeps two clocks: the response deadline (`respond_by`, the acknowledge
+window from the report or from a hand-over to a team) and the rectification deadline
+(`resolve_by`, the resolve window from the report, or from a reopening). Until the team
+accepts it the response deadline escalates it, after that the rectification deadline. The
+next escalation instant is `due_at`; a sweep reads due tickets under lock and moves each
+deadline forward (or clears it), so sweeping again at the same instant finds nothing to do.
+
+The windows and the ladder are copied onto the ticket when it opens (`Ticket.policy`), so
+a ticket keeps the clock and the ladder it was reported under when `plant.yaml` changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from core import deadline
+from core.deadline import Deadline, DeadlinePolicy, Rung
 from core.durations import parse_duration
-from core.plant import Plant, Role
+from core.plant import Plant, Role, Severity
 from core.tickets import Status, Ticket
+
+# The names of a ticket's windows in its policy, as `plant.yaml`'s `sla` calls them.
+ACKNOWLEDGE = "acknowledge"
+RESOLVE = "resolve"
 
 
 @dataclass(frozen=True)
 class EscalationStep:
-    level: int
     role: Role
     recipients: tuple[str, ...]
-    due_at: datetime | None
+    deadline: Deadline
+
+    @property
+    def level(self) -> int:
+        return self.deadline.level
+
+    @property
+    def due_at(self) -> datetime | None:
+        return self.deadline.due_at
+
+
+def policy_for(plant: Plant, severity: Severity) -> DeadlinePolicy:
+    """The plant's policy for a severity as it stands now: what a new ticket copies."""
+    sla = plant.sla[severity]
+    windows = {ACKNOWLEDGE: sla.acknowledge_within}
+    if sla.resolve_within:
+        windows[RESOLVE] = sla.resolve_within
+    ladder = tuple(
+        Rung(level.role, parse_duration(level.window) if level.window else None)
+        for level in plant.escalation
+    )
+    return DeadlinePolicy(windows, ladder)
+
+
+def policy_of(plant: Plant, ticket: Ticket) -> DeadlinePolicy:
+    """The policy the ticket opened under. The one place that falls back: a ticket stored
+    before policies were copied follows the plant's current one, until it is next saved."""
+    return ticket.policy or policy_for(plant, ticket.severity)
+
+
+def _acknowledge_within(policy: DeadlinePolicy) -> timedelta:
+    window = policy.window(ACKNOWLEDGE)
+    if window is None:
+        raise ValueError("a ticket's policy needs an acknowledge window")
+    return window
+
+
+def open_clocks(plant: Plant, ticket: Ticket, now: datetime) -> None:
+    """Copy the plant's policy onto a new ticket and start both clocks and its deadline."""
+    ticket.policy = policy_for(plant, ticket.severity)
+    start_response_clock(plant, ticket, now)
+    start_resolve_clock(plant, ticket, now)
+    reschedule(plant, ticket, now)
 
 
 def start_response_clock(plant: Plant, ticket: Ticket, now: datetime) -> None:
     """The team that now holds the ticket has the acknowledge window from now to accept it."""
-    ticket.respond_by = now + plant.sla[ticket.severity].acknowledge_within
+    ticket.respond_by = now + _acknowledge_within(policy_of(plant, ticket))
 
 
 def start_resolve_clock(plant: Plant, ticket: Ticket, since: datetime) -> None:
-    window = plant.sla[ticket.severity].resolve_within
+    window = policy_of(plant, ticket).window(RESOLVE)
     ticket.resolve_by = since + window if window else None
 
 
 def respond_by(plant: Plant, ticket: Ticket) -> datetime:
     """The response deadline (响应截止); tickets stored before it was kept get it computed."""
-    return ticket.respond_by or ticket.created_at + plant.sla[ticket.severity].acknowledge_within
+    return ticket.respond_by or ticket.created_at + _acknowledge_within(policy_of(plant, ticket))
 
 
 def resolve_by(plant: Plant, ticket: Ticket) -> datetime | None:
     """The rectification deadline (整改截止), counted from the report (from a reopening after)."""
     if ticket.resolve_by is not None:
         return ticket.resolve_by
-    window = plant.sla[ticket.severity].resolve_within
+    window = policy_of(plant, ticket).window(RESOLVE)
     return ticket.created_at + window if window else None
 
 
@@ -61,6 +110,27 @@ def deadline_after(plant: Plant, ticket: Ticket) -> datetime | None:
     return None
 
 
+def deadline_of(plant: Plant, ticket: Ticket) -> Deadline:
+    """The ticket's escalation deadline as the kit's value."""
+    return Deadline(policy_of(plant, ticket), ticket.escalation_level, ticket.due_at,
+                    ticket.remind_at)
+
+
+def keep(ticket: Ticket, moved: Deadline) -> None:
+    """Write a deadline back onto the ticket (its policy too, so a stored ticket keeps it)."""
+    ticket.policy = moved.policy
+    ticket.escalation_level, ticket.due_at, ticket.remind_at = (
+        moved.level, moved.due_at, moved.remind_at
+    )
+
+
+def reschedule(plant: Plant, ticket: Ticket, now: datetime, *, level: int | None = None) -> None:
+    """After a move: the deadline follows the clock of the ticket's new status."""
+    moved = deadline.moved(deadline_of(plant, ticket), now=now,
+                           due_at=deadline_after(plant, ticket), level=level)
+    keep(ticket, moved)
+
+
 def recipients_for(plant: Plant, role: Role, team_id: str) -> tuple[str, ...]:
     if role is Role.DEPARTMENT_HEAD:
         team = plant.teams_by_id.get(team_id)
@@ -72,17 +142,17 @@ def recipients_for(plant: Plant, role: Role, team_id: str) -> tuple[str, ...]:
 
 def next_step(plant: Plant, ticket: Ticket, now: datetime) -> EscalationStep | None:
     """The next rung for a ticket whose deadline passed; None when the ladder is exhausted."""
-    level = ticket.escalation_level + 1
-    if level > len(plant.escalation):
+    climbed = deadline.climb(deadline_of(plant, ticket), now)
+    if climbed is None:
         return None
-    rung = plant.escalation[level - 1]
-    has_next = level < len(plant.escalation)
-    window = rung.window if has_next else None
-    due_at = now + parse_duration(window) if window else None
-    return EscalationStep(level, rung.role, recipients_for(plant, rung.role, ticket.team), due_at)
+    role = climbed.rung.role
+    return EscalationStep(role, recipients_for(plant, role, ticket.team), climbed.deadline)
+
+
+def stop(plant: Plant, ticket: Ticket, now: datetime) -> None:
+    """The ladder is exhausted: nothing more to time."""
+    keep(ticket, deadline.moved(deadline_of(plant, ticket), now=now, due_at=None))
 
 
 def apply_step(ticket: Ticket, step: EscalationStep) -> None:
-    ticket.escalation_level = step.level
-    ticket.due_at = step.due_at
-
+    keep(ticket, step.deadline)

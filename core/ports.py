@@ -11,6 +11,7 @@ from typing import Any, Protocol, Self
 from core.audit import AuditEntry
 from core.dialog import ChatKey, Conversation
 from core.messages import OutMessage
+from core.pictures import BeforeAfter
 from core.points import PointsChange
 from core.tickets import Status, Ticket, Validity
 
@@ -82,7 +83,9 @@ class Inbox(Protocol):
 
 
 class Outbox(Protocol):
-    def put(self, message: OutMessage, at: datetime) -> int: ...
+    def put(self, message: OutMessage, at: datetime, *, picture: BeforeAfter | None = None) -> int:
+        """Queue a message; a `picture` is drawn at delivery and sent as its image."""
+        ...
 
 
 class AuditLog(Protocol):
@@ -150,5 +153,11 @@ class UnitOfWork(Protocol):
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None: ...
+    def record(self, event: object) -> None:
+        """Note a domain event; its subscribers run just before commit, in this transaction."""
+        ...
+    def collect_new_events(self) -> list[object]:
+        """The events recorded since the last call, oldest first, and forget them."""
+        ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...

@@ -1,4 +1,8 @@
-"""Use cases on hazard tickets: one function each, dependencies passed in."""
+"""Use cases on hazard tickets: one function each, dependencies passed in.
+
+Each records the events it causes on the unit of work, whose subscribers act on them just
+before it commits; the events are also returned, for callers that count or inspect them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core import escalation
-from core.events import Event, PointsChanged, TicketActed, TicketEscalated, TicketOpened
+from core.events import (
+    ACTED,
+    Event,
+    PointsChanged,
+    TicketEscalated,
+    TicketOpened,
+    audit_name,
+)
 from core.geo import GeoPoint
 from core.plant import Plant, Severity
 from core.points import rescore
@@ -84,12 +95,10 @@ def open_ticket(cmd: OpenTicket, *, uow: UnitOfWork, plant: Plant, clock: Clock)
         location_source=cmd.location_source,
         photos=list(cmd.photos),
     )
-    escalation.start_response_clock(plant, ticket, now)
-    escalation.start_resolve_clock(plant, ticket, now)
-    ticket.due_at = escalation.deadline_after(plant, ticket)
+    escalation.open_clocks(plant, ticket, now)
     uow.tickets.add(ticket)
     event = TicketOpened(code=ticket.code, actor=cmd.reporter)
-    _audit(uow, clock, event, {"team": ticket.team, "severity": ticket.severity})
+    _record(uow, clock, event, {"team": ticket.team, "severity": ticket.severity})
     return [event]
 
 
@@ -112,9 +121,9 @@ def act_on_ticket(
         # Only a move restarts the clock: judging validity must not delay an escalation.
         _restart_clocks(plant, ticket, cmd.action, now)
     events: list[Event] = [
-        TicketActed(ticket.code, cmd.action, cmd.actor, cmd.reason or cmd.duplicate_of,
-                    previous_team if ticket.team != previous_team else None,
-                    previous_status if ticket.status is not previous_status else None)
+        ACTED[cmd.action](ticket.code, cmd.action, cmd.actor, cmd.reason or cmd.duplicate_of,
+                          previous_team if ticket.team != previous_team else None,
+                          previous_status if ticket.status is not previous_status else None)
     ]
     if judgement is not None:
         ticket.validity, ticket.duplicate_of = judgement, cmd.duplicate_of
@@ -125,7 +134,7 @@ def act_on_ticket(
             events.append(PointsChanged(change.person, change.delta, change.ticket, change.reason))
     uow.tickets.save(ticket)
     for event in events:
-        _audit(uow, clock, event, {"status": ticket.status})
+        _record(uow, clock, event, {"status": ticket.status})
     return events
 
 
@@ -192,12 +201,12 @@ def _apply(cmd: ActOnTicket, ticket: Ticket, now: datetime) -> None:
 def _restart_clocks(plant: Plant, ticket: Ticket, action: Action, now: datetime) -> None:
     """A team handed the ticket starts at the bottom of its ladder with a fresh response window;
     a reopened fix gets a fresh rectification window."""
-    if ticket.status is Status.REPORTED:
-        ticket.escalation_level = 0
+    handed_over = ticket.status is Status.REPORTED
+    if handed_over:
         escalation.start_response_clock(plant, ticket, now)
     if action is Action.REOPEN:
         escalation.start_resolve_clock(plant, ticket, now)
-    ticket.due_at = escalation.deadline_after(plant, ticket)
+    escalation.reschedule(plant, ticket, now, level=0 if handed_over else None)
 
 
 def escalate_due_tickets(*, uow: UnitOfWork, plant: Plant, clock: Clock) -> list[Event]:
@@ -207,20 +216,22 @@ def escalate_due_tickets(*, uow: UnitOfWork, plant: Plant, clock: Clock) -> list
     for ticket in uow.tickets.due(now):
         step = escalation.next_step(plant, ticket, now)
         if step is None:
-            ticket.due_at = None  # the ladder is exhausted
+            escalation.stop(plant, ticket, now)
         else:
             escalation.apply_step(ticket, step)
             event = TicketEscalated(ticket.code, step.level, step.role, step.recipients)
-            _audit(uow, clock, event, {})
+            _record(uow, clock, event, {})
             events.append(event)
         uow.tickets.save(ticket)
     return events
 
 
-def _audit(uow: UnitOfWork, clock: Clock, event: Event, extra: dict[str, object]) -> None:
+def _record(uow: UnitOfWork, clock: Clock, event: Event, extra: dict[str, object]) -> None:
+    """Write the event to the audit log and record it for its subscribers."""
     data = {k: v for k, v in asdict(event).items() if v not in (None, ())} | extra
     actor = str(data.pop("actor", "system"))
     subject = str(data.pop("code", data.get("ticket", "")))
     uow.audit.append(
-        at=clock.now(), actor=actor, action=type(event).__name__, subject=subject, data=data
+        at=clock.now(), actor=actor, action=audit_name(event), subject=subject, data=data
     )
+    uow.record(event)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from core.deadline import DeadlinePolicy
 from core.geo import GeoPoint
 from core.plant import Person, Plant, Role, Severity
 
@@ -117,6 +118,7 @@ class Ticket:
     points: int = 0
     escalation_level: int = 0
     due_at: datetime | None = None
+    remind_at: datetime | None = None
     respond_by: datetime | None = None
     resolve_by: datetime | None = None
     acknowledged_at: datetime | None = None
@@ -126,6 +128,8 @@ class Ticket:
     rejected_at: datetime | None = None
     reason: str | None = None
     duplicate_of: str | None = None
+    # The windows and ladder copied when the ticket opened; None on tickets stored before.
+    policy: DeadlinePolicy | None = None
     id: int | None = None
 
     @property

@@ -4,15 +4,17 @@ A step `offer`s its buttons; what they offer is kept in the conversation (so it
 survives a restart), and `choose` turns a press, a typed label or a typed number
 into the button's value. `refuse` answers a wrong choice with the same buttons
 again, because a chat client that lost the old message has nothing left to press.
+A pressed dialog card has served: `mark_served` has it show the choice instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from core.dialog import EventKind, Incoming, button_data, parse_button
+from core.dialog import Conversation, EventKind, Incoming, button_data, parse_button
+from core.messages import Button, OutMessage
 from handlers.context import ButtonSpec, Turn
-from handlers.i18n import label
+from handlers.i18n import label, t
 
 OFFERED = "offered"
 
@@ -31,9 +33,12 @@ def offer(
 
 def offered(turn: Turn) -> list[tuple[str, str]]:
     """The (label as shown, value) pairs offered on the current step; none for an older step."""
-    conversation = turn.conversation
+    return _offered(turn.conversation, turn.conversation.rev)
+
+
+def _offered(conversation: Conversation, rev: int) -> list[tuple[str, str]]:
     record = conversation.data.get(OFFERED)
-    if not isinstance(record, dict) or record.get("rev") != conversation.rev:
+    if not isinstance(record, dict) or record.get("rev") != rev or rev != conversation.rev:
         return []
     return [(str(shown), str(value)) for shown, value in record.get("choices", [])]
 
@@ -78,3 +83,30 @@ def choose(turn: Turn, event: Incoming) -> str | None:
     if typed.isdecimal() and 1 <= int(typed) <= len(choices):
         return choices[int(typed) - 1][1]
     return typed
+
+
+def mark_served(turn: Turn, conversation: Conversation | None) -> None:
+    """A dialog card has served once a button on it was pressed, current or stale: the
+    message pressed shows the choice instead of its buttons, on every channel.
+
+    The edit keeps the message's text and carries one button, the choice with its data;
+    each channel renders that as it can (WeCom greys the card out with the label,
+    Telegram swaps the keyboard, the terminal's printed lines stay as they are).
+    """
+    event = turn.event
+    if event.kind is not EventKind.BUTTON or not event.handle:
+        return
+    pressed = parse_button(event.button)
+    if pressed is None:
+        return
+    shown = event.text.strip() or _shown_label(conversation, *pressed)
+    stamp = Button(t(turn.lang, "choice.chosen", label=shown).strip(), event.button)
+    message = OutMessage(channel=event.channel, address=event.chat, text="",
+                         person=turn.person.id, buttons=(stamp,), edit=event.handle)
+    turn.uow.outbox.put(message, turn.services.clock.now())
+
+
+def _shown_label(conversation: Conversation | None, rev: int, value: str) -> str:
+    """The label a button had, when its channel did not say: known for the current step."""
+    choices = _offered(conversation, rev) if conversation is not None else []
+    return next((shown for shown, offered_value in choices if offered_value == value), "")

@@ -6,8 +6,10 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from core.bus import EventRegistry
 from core.dialog import Conversation, Incoming
 from core.messages import Button, OutMessage
+from core.pictures import BeforeAfter
 from core.plant import Person, Plant
 from core.ports import Clock, UnitOfWork
 from handlers.i18n import label, t
@@ -32,6 +34,8 @@ class Services:
     channels: Sequence[str] = ("terminal",)
     dm_links: dict[str, str] = field(default_factory=dict)
     max_photo_bytes: int = 20 * 1024 * 1024
+    # Who follows which domain event; its units of work dispatch to it before committing.
+    events: EventRegistry = field(default_factory=EventRegistry)
 
 
 class Notifier:
@@ -59,11 +63,13 @@ class Notifier:
     def to_person(
         self, person: str, key: str, *, buttons: Sequence[ButtonSpec] = (),
         image: str | None = None, ticket: str | None = None, edit: str | None = None,
+        picture: BeforeAfter | None = None,
         values: Mapping[str, object] = NO_VALUES, **more: object,
     ) -> None:
         """Queue a message for a person on the channel that reaches them, in their language.
 
-        Template values come as keywords, or as `values` when a caller passes them on.
+        Template values come as keywords, or as `values` when a caller passes them on. A
+        `picture` is drawn at delivery and sent as the image.
         """
         target = self.address(person)
         if target is None:
@@ -71,13 +77,14 @@ class Notifier:
             return
         self.to_chat(
             *target, self.language(person), key, person=person, buttons=buttons,
-            image=image, ticket=ticket, edit=edit, values={**values, **more},
+            image=image, ticket=ticket, edit=edit, picture=picture, values={**values, **more},
         )
 
     def to_chat(
         self, channel: str, address: str, lang: str, key: str, *, person: str | None = None,
         buttons: Sequence[ButtonSpec] = (), image: str | None = None,
         ticket: str | None = None, edit: str | None = None, request_contact: bool = False,
+        picture: BeforeAfter | None = None,
         values: Mapping[str, object] = NO_VALUES, **more: object,
     ) -> None:
         message = OutMessage(
@@ -86,7 +93,7 @@ class Notifier:
             buttons=tuple(Button(label(lang, text), data) for text, data in buttons),
             image=image, ticket=ticket, edit=edit, request_contact=request_contact,
         )
-        self.uow.outbox.put(message, self.services.clock.now())
+        self.uow.outbox.put(message, self.services.clock.now(), picture=picture)
 
     def to_team_groups(
         self, team_id: str, key: str, *, buttons: Sequence[ButtonSpec] = (),

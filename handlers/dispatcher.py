@@ -12,7 +12,7 @@ from typing import Any
 
 from core.dialog import EventKind, Flow, Incoming
 from core.ports import UnitOfWork
-from handlers import identity, ticket_actions, worklist
+from handlers import choices, identity, ticket_actions, worklist
 from handlers.commands import COMMANDS
 from handlers.context import Notifier, Services, Turn
 from handlers.flows import chat_key, save_or_end, start_flow
@@ -81,6 +81,7 @@ def _route(turn: Turn) -> None:
             turn.uow.conversations.delete(conversation.key)
             turn.reply("conversation.expired")
             conversation = None
+    choices.mark_served(turn, conversation)
     if event.kind is EventKind.COMMAND:
         _command(turn, conversation is not None)
         return

@@ -29,11 +29,23 @@ def seed(plant: Plant, uow: UnitOfWork) -> None:
 
 
 def identify(services: Services, uow: UnitOfWork, event: Incoming) -> Person | None:
+    return person_of(services, uow, event.channel, event.sender)
+
+
+def person_of(services: Services, uow: UnitOfWork, channel: str, sender: str) -> Person | None:
+    """The person behind an account of a channel, if they are someone of the plant."""
     plant = services.plant
-    if event.channel == "terminal":
-        return plant.person(event.sender)
-    person_id = uow.directory.person_for(event.channel, event.sender)
+    if channel == "terminal":
+        return plant.person(sender)
+    person_id = uow.directory.person_for(channel, sender)
     return plant.person(person_id) if person_id else None
+
+
+def knows(services: Services, channel: str, sender: str) -> bool:
+    """Whether a sender is someone of the plant: a channel fetches nothing (a photo) for a
+    stranger, who only hears how to get access."""
+    with services.uow() as uow:
+        return person_of(services, uow, channel, sender) is not None
 
 
 def _digits(phone: str) -> str:

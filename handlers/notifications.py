@@ -1,35 +1,95 @@
-"""Who hears about what: domain events turned into outbox messages, in one map."""
+"""Who hears about what: domain events turned into outbox messages, declared in one place.
+
+`subscribe` registers each subscriber once at start-up; the unit of work runs them just
+before it commits, so the messages are written in the same transaction as the change.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
-from core.events import Event, PointsChanged, TicketActed, TicketEscalated, TicketOpened
+from core.events import (
+    PointsChanged,
+    RejectionOverruled,
+    RejectionUpheld,
+    TicketAccepted,
+    TicketActed,
+    TicketClosed,
+    TicketEscalated,
+    TicketJudged,
+    TicketOpened,
+    TicketReassigned,
+    TicketRejected,
+    TicketReopened,
+    TicketResolved,
+    TicketStarted,
+)
+from core.pictures import BeforeAfter
 from core.plant import Role
+from core.ports import UnitOfWork
 from core.tickets import Action, Status, Ticket
 from handlers import render
-from handlers.context import Notifier
+from handlers.context import Notifier, Services
 from handlers.i18n import t
-from reports.before_after import before_after
 
 
-def publish(notify: Notifier, events: Iterable[Event]) -> None:
-    for event in events:
-        if isinstance(event, PointsChanged):
-            balance = notify.uow.points.balance(event.person)
-            notify.to_person(
-                event.person, "points.changed", ticket=event.ticket,
-                delta=f"{event.delta:+d}", code=event.ticket, balance=balance,
-            )
-            continue
-        ticket = notify.uow.tickets.get(event.code)
-        assert ticket is not None, event
-        if isinstance(event, TicketOpened):
-            _opened(notify, ticket)
-        elif isinstance(event, TicketEscalated):
-            _escalated(notify, ticket, event)
-        else:
-            ON_ACTION[event.action](notify, ticket, event)
+class _AboutTicket(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+E = TypeVar("E")
+T = TypeVar("T", bound=_AboutTicket)
+
+
+def subscribe(services: Services) -> None:
+    """Register every notification with the app's event registry, once, at start-up."""
+    on = services.events.subscribe
+    on(TicketOpened, _about_ticket(services, _opened))
+    on(TicketEscalated, _about_ticket(services, _escalated))
+    on(TicketAccepted, _about_ticket(services, _worked))
+    on(TicketStarted, _about_ticket(services, _worked))
+    on(TicketResolved, _about_ticket(services, _resolved))
+    on(TicketRejected, _about_ticket(services, _rejected))
+    on(TicketReassigned, _about_ticket(services, _reassigned))
+    on(TicketClosed, _about_ticket(services, _closed))
+    on(TicketReopened, _about_ticket(services, _reopened))
+    on(TicketJudged, _about_ticket(services, _validated))
+    on(RejectionUpheld, _about_ticket(services, _upheld))
+    on(RejectionOverruled, _about_ticket(services, _overruled))
+    on(PointsChanged, _with_notifier(services, _points_changed))
+
+
+def _with_notifier(
+    services: Services, tell: Callable[[Notifier, E], None]
+) -> Callable[[E, UnitOfWork], None]:
+    def subscriber(event: E, uow: UnitOfWork) -> None:
+        tell(Notifier(services, uow), event)
+
+    return subscriber
+
+
+def _about_ticket(
+    services: Services, tell: Callable[[Notifier, Ticket, T], None]
+) -> Callable[[T, UnitOfWork], None]:
+    """A subscriber that is handed the ticket as it stands when the transaction commits."""
+
+    def subscriber(event: T, uow: UnitOfWork) -> None:
+        ticket = uow.tickets.get(event.code)
+        if ticket is None:
+            raise LookupError(f"event about an unknown ticket: {event!r}")
+        tell(Notifier(services, uow), ticket, event)
+
+    return subscriber
+
+
+def _points_changed(notify: Notifier, event: PointsChanged) -> None:
+    balance = notify.uow.points.balance(event.person)
+    notify.to_person(
+        event.person, "points.changed", ticket=event.ticket,
+        delta=f"{event.delta:+d}", code=event.ticket, balance=balance,
+    )
 
 
 def _card_to(notify: Notifier, person: str, ticket: Ticket, key: str, **values: object) -> None:
@@ -62,7 +122,7 @@ def _tell_reporter(notify: Notifier, ticket: Ticket, key: str, **values: object)
     )
 
 
-def _opened(notify: Notifier, ticket: Ticket) -> None:
+def _opened(notify: Notifier, ticket: Ticket, event: TicketOpened) -> None:
     _tell_reporter(notify, ticket, "report.submitted")
     lead = _team_lead(notify, ticket)
     if lead:
@@ -104,38 +164,37 @@ def _worked(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
     _card_to(notify, event.actor, ticket, "ticket.next")
 
 
-def _resolved(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
-    image = _before_after(notify, ticket)
+def _resolved(notify: Notifier, ticket: Ticket, event: TicketResolved) -> None:
+    picture = _before_after(notify, ticket)
     actor = render.person_name(notify.services.plant, event.actor)
     lang = notify.language(ticket.reporter)
     notify.to_person(
-        ticket.reporter, "reporter.done", image=image, ticket=ticket.code, code=ticket.code,
+        ticket.reporter, "reporter.done", picture=picture, ticket=ticket.code, code=ticket.code,
         actor=actor, team=render.team_name(notify.services.plant, ticket.team, lang),
     )
     plant = notify.services.plant
     for officer in _safety_officers(notify):
         notify.to_person(
-            officer, "ticket.verify", buttons=render.work_buttons(ticket), image=image,
+            officer, "ticket.verify", buttons=render.work_buttons(ticket), picture=picture,
             ticket=ticket.code, card=render.card(plant, ticket, notify.language(officer)),
         )
 
 
-def _before_after(notify: Notifier, ticket: Ticket) -> str | None:
-    """The before/after picture, labelled in the plant's language, kept in the photo store."""
+def _before_after(notify: Notifier, ticket: Ticket) -> BeforeAfter | None:
+    """What to draw: the before/after picture, labelled in the plant's language. The
+    delivery worker draws it, so no image is rendered inside this transaction."""
     if not (ticket.photos and ticket.after_photo):
         return None
-    plant, photos = notify.services.plant, notify.services.photos
+    plant = notify.services.plant
     lang = plant.language
     title = t(lang, "picture.title", code=ticket.code,
               date=render.local_date(plant, ticket.resolved_at or ticket.created_at))
     labels = (t(lang, "picture.before", at=render.local_time(plant, ticket.created_at)),
               t(lang, "picture.after", at=render.local_time(plant, ticket.resolved_at)))
-    pair = before_after(photos.read(ticket.photos[0]), photos.read(ticket.after_photo),
-                        labels=labels, title=title)
-    return photos.store(pair).sha256
+    return BeforeAfter(ticket.photos[0], ticket.after_photo, labels, title)
 
 
-def _rejected(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
+def _rejected(notify: Notifier, ticket: Ticket, event: TicketRejected) -> None:
     """A team's rejection is not the last word: the safety officers decide whether it stands."""
     plant = notify.services.plant
     actor = render.person_name(plant, event.actor)
@@ -150,7 +209,7 @@ def _rejected(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
             )
 
 
-def _upheld(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
+def _upheld(notify: Notifier, ticket: Ticket, event: RejectionUpheld) -> None:
     _tell_reporter(notify, ticket, "reporter.upheld", reason=ticket.reason or "")
     lead = _team_lead(notify, ticket)
     if lead:
@@ -158,7 +217,7 @@ def _upheld(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
                          actor=render.person_name(notify.services.plant, event.actor))
 
 
-def _overruled(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
+def _overruled(notify: Notifier, ticket: Ticket, event: RejectionOverruled) -> None:
     """The lead who rejected hears why; the team now holding it gets the card to work."""
     actor = render.person_name(notify.services.plant, event.actor)
     _tell_reporter(notify, ticket, "reporter.overruled")
@@ -173,28 +232,28 @@ def _overruled(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
                  reason=event.reason or "")
 
 
-def _reassigned(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
+def _reassigned(notify: Notifier, ticket: Ticket, event: TicketReassigned) -> None:
     _tell_reporter(notify, ticket, "reporter.reassign")
     lead = _team_lead(notify, ticket)
     if lead:
         _card_to(notify, lead, ticket, "ticket.assigned")
 
 
-def _closed(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
+def _closed(notify: Notifier, ticket: Ticket, event: TicketClosed) -> None:
     _tell_reporter(notify, ticket, "reporter.close")
     lead = _team_lead(notify, ticket)
     if lead:
         notify.to_person(lead, "lead.closed", ticket=ticket.code, code=ticket.code)
 
 
-def _reopened(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
+def _reopened(notify: Notifier, ticket: Ticket, event: TicketReopened) -> None:
     _tell_reporter(notify, ticket, "reporter.reopen", reason=event.reason or "")
     lead = _team_lead(notify, ticket)
     if lead:
         _card_to(notify, lead, ticket, "ticket.reopened", reason=event.reason or "")
 
 
-def _validated(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
+def _validated(notify: Notifier, ticket: Ticket, event: TicketJudged) -> None:
     _tell_reporter(
         notify, ticket, f"reporter.{event.action}", reason=event.reason or "",
         original=ticket.duplicate_of or "",
@@ -206,18 +265,3 @@ def _validated(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
         _card_to(notify, lead, ticket, "ticket.reinstated", code=ticket.code,
                  actor=render.person_name(notify.services.plant, event.actor))
 
-
-ON_ACTION: dict[Action, Callable[[Notifier, Ticket, TicketActed], None]] = {
-    Action.ACCEPT: _worked,
-    Action.START: _worked,
-    Action.DONE: _resolved,
-    Action.REJECT: _rejected,
-    Action.REASSIGN: _reassigned,
-    Action.CLOSE: _closed,
-    Action.REOPEN: _reopened,
-    Action.VALID: _validated,
-    Action.DUPLICATE: _validated,
-    Action.INVALID: _validated,
-    Action.UPHOLD: _upheld,
-    Action.OVERRULE: _overruled,
-}

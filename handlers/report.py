@@ -19,7 +19,6 @@ from core.services import OpenTicket, open_ticket
 from handlers import places, render, report_photos
 from handlers.choices import choose, offer, refuse
 from handlers.context import Turn
-from handlers.notifications import publish
 
 URGENCIES = (Severity.GENERAL, Severity.SERIOUS)
 NONE_WORDS = {"none", "无", "没有", "-", "no"}
@@ -225,7 +224,7 @@ def _submit(turn: Turn) -> None:
     data = _data(turn)
     location = data.get("location")
     point = GeoPoint(*location) if location else None
-    events = open_ticket(
+    open_ticket(
         OpenTicket(
             reporter=turn.person.id, area=data["area"], category=data["category"],
             urgency=Severity(data["urgency"]), description=data["description"],
@@ -234,7 +233,6 @@ def _submit(turn: Turn) -> None:
         ),
         uow=turn.uow, plant=turn.plant, clock=turn.services.clock,
     )
-    publish(turn.notify, events)
 
 
 EDITABLE = (Report.PHOTO, Report.LOCATION, Report.EQUIPMENT, Report.DESCRIPTION,

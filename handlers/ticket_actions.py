@@ -18,7 +18,6 @@ from core.tickets import OPEN_STATUSES, Action, Ticket
 from handlers import choices, photos, render
 from handlers.context import Turn
 from handlers.flows import start_flow
-from handlers.notifications import publish
 
 
 class FollowUp(Enum):
@@ -76,13 +75,10 @@ def in_private(turn: Turn) -> Turn:
 
 def perform(turn: Turn, command: ActOnTicket, *, handle: str = "") -> bool:
     try:
-        events = act_on_ticket(
-            command, uow=turn.uow, plant=turn.plant, clock=turn.services.clock
-        )
+        act_on_ticket(command, uow=turn.uow, plant=turn.plant, clock=turn.services.clock)
     except ActionRefused as refused:
         turn.reply(f"refused.{refused.reason}", code=command.code)
         return False
-    publish(turn.notify, events)
     ticket = turn.uow.tickets.get(command.code)
     assert ticket is not None
     outcome = turn.text(f"outcome.{command.action}", actor=render.person_name(

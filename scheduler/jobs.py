@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.services import escalate_due_tickets
-from handlers.context import Notifier, Services
-from handlers.notifications import publish
+from handlers.context import Services
 from scheduler.clock import SettableClock
 
 
@@ -23,8 +22,7 @@ def sweep_escalations(services: Services) -> int:
     """Escalate every overdue ticket one rung; returns how many rungs were climbed."""
     with services.uow() as uow:
         events = escalate_due_tickets(uow=uow, plant=services.plant, clock=services.clock)
-        publish(Notifier(services, uow), events)
-        uow.commit()
+        uow.commit()  # which tells everyone who hears of an escalation
     return len(events)
 
 

@@ -1,7 +1,9 @@
-"""A durable queue of raw inbound updates: a webhook answers at once, the work follows."""
+"""A durable queue of raw inbound updates: kept before the platform is told they arrived
+(a webhook answers, a poll moves on), handled from here afterwards."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +32,14 @@ class SqlInboundQueue:
             assert row.id is not None
             return row.id
 
+    def put_many(self, channel: str, payloads: Sequence[str], now: datetime) -> list[int]:
+        """Several updates in one transaction: a batch is kept whole or not at all."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            rows = [InboundRow(channel=channel, payload=p, received_at=now) for p in payloads]
+            session.add_all(rows)
+            session.commit()
+            return [row.id for row in rows if row.id is not None]
+
     def pending(self, channel: str, limit: int = 100) -> list[Inbound]:
         """Oldest first, so one chat's updates are handled in the order they arrived."""
         query = (
@@ -40,8 +50,14 @@ class SqlInboundQueue:
             return [Inbound(r.id, r.channel, r.payload) for r in session.exec(query) if r.id]
 
     def done(self, inbound_id: int) -> None:
+        self.done_many([inbound_id])
+
+    def done_many(self, inbound_ids: Sequence[int]) -> None:
+        if not inbound_ids:
+            return
         with Session(self.engine) as session:
             session.execute(
-                update(InboundRow).where(col(InboundRow.id) == inbound_id).values(status="done")
+                update(InboundRow).where(col(InboundRow.id).in_(list(inbound_ids)))
+                .values(status="done")
             )
             session.commit()

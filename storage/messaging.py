@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from core.messages import OutMessage
+from core.pictures import BeforeAfter
 from storage.tables import InboxRow, OutboxRow
 
 
@@ -38,15 +40,25 @@ class SqlOutbox:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def put(self, message: OutMessage, at: datetime) -> int:
+    def put(self, message: OutMessage, at: datetime, *, picture: BeforeAfter | None = None) -> int:
         payload = asdict(message)
         for column in ("channel", "address", "person", "ticket"):
             payload.pop(column)
         row = OutboxRow(
             channel=message.channel, address=message.address, person=message.person,
             ticket=message.ticket, payload=payload, created_at=at, next_attempt_at=at,
+            picture=picture_json(picture) if picture else None,
         )
         self.session.add(row)
         self.session.flush()
         assert row.id is not None
         return row.id
+
+
+def picture_json(picture: BeforeAfter) -> dict[str, Any]:
+    return {"kind": "before_after"} | asdict(picture)
+
+
+def picture_from_json(data: dict[str, Any]) -> BeforeAfter:
+    labels = data["labels"]
+    return BeforeAfter(data["before"], data["after"], (labels[0], labels[1]), data["title"])

@@ -12,7 +12,9 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from core.messages import Button, OutMessage
+from core.pictures import BeforeAfter
 from storage.lease_owner import LeaseOwner, this_process
+from storage.messaging import picture_from_json
 from storage.tables import OutboxRow
 
 # Short, because the worker renews it while a send is in flight: a lease nobody renews
@@ -25,6 +27,7 @@ class Claimed:
     id: int
     attempts: int
     message: OutMessage
+    picture: BeforeAfter | None = None  # to draw and send as the message's image
 
 
 def _message(row: OutboxRow) -> OutMessage:
@@ -68,7 +71,11 @@ class SqlOutboxQueue:
         """Due messages, each the oldest unsent one for its chat, leased to this worker."""
         with Session(self.engine) as session:
             rows = list(session.exec(self._due, params={"now": now, "limit": limit}))
-            claimed = [Claimed(r.id, r.attempts, _message(r)) for r in rows if r.id is not None]
+            claimed = [
+                Claimed(r.id, r.attempts, _message(r),
+                        picture_from_json(r.picture) if r.picture else None)
+                for r in rows if r.id is not None
+            ]
             if rows:
                 session.execute(
                     update(OutboxRow)

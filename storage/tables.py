@@ -19,6 +19,11 @@ def _json() -> Any:
     return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+def _json_or_null() -> Any:
+    # None is SQL NULL, not the JSON value null, so "IS NULL" finds what was never set.
+    return Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+
+
 class TicketRow(SQLModel, table=True):
     __tablename__ = "tickets"
 
@@ -45,6 +50,7 @@ class TicketRow(SQLModel, table=True):
     points: int = 0
     escalation_level: int = 0
     due_at: datetime | None = _at(index=True)
+    remind_at: datetime | None = _at()
     respond_by: datetime | None = _at()
     resolve_by: datetime | None = _at()
     created_at: datetime = _at(nullable=False)
@@ -55,6 +61,8 @@ class TicketRow(SQLModel, table=True):
     rejected_at: datetime | None = _at()
     reason: str | None = Field(default=None, sa_column=Column(Text))
     duplicate_of: str | None = Field(default=None, max_length=20)
+    # The deadline policy copied when the ticket opened (storage.policies); NULL before 0005.
+    policy: dict[str, Any] | None = _json_or_null()
 
     __table_args__ = (Index("ix_tickets_day_number", "day", "number", unique=True),)
 
@@ -91,6 +99,8 @@ class OutboxRow(SQLModel, table=True):
     person: str | None = Field(default=None, max_length=64)
     ticket: str | None = Field(default=None, max_length=20)
     payload: dict[str, Any] = _json()
+    # What the delivery worker draws and sends as the image (a before/after), if anything.
+    picture: dict[str, Any] | None = _json_or_null()
     status: str = Field(default="pending", max_length=16)
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_column=Column(Text))

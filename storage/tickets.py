@@ -14,11 +14,14 @@ from core.geo import GeoPoint
 from core.plant import Severity
 from core.ports import TicketFilter
 from core.tickets import OPEN_STATUSES, Status, Ticket, Validity
+from storage.policies import policy_from_json, policy_json
 from storage.tables import TicketRow
 
 _PLAIN = [
     f.name for f in fields(Ticket)
-    if f.name not in {"id", "location", "severity", "urgency", "status", "validity", "photos"}
+    if f.name not in {
+        "id", "location", "severity", "urgency", "status", "validity", "photos", "policy",
+    }
 ]
 
 
@@ -29,6 +32,7 @@ def row_values(ticket: Ticket) -> dict[str, Any]:
         "severity": ticket.severity.value, "urgency": ticket.urgency.value,
         "status": ticket.status.value, "validity": ticket.validity.value,
         "photos": list(ticket.photos),
+        "policy": policy_json(ticket.policy) if ticket.policy else None,
         "lat": point.lat if point else None,
         "lon": point.lon if point else None,
         "accuracy_m": point.accuracy_m if point else None,
@@ -48,6 +52,7 @@ def to_ticket(row: TicketRow) -> Ticket:
         status=Status(row.status),
         validity=Validity(row.validity),
         photos=list(row.photos),
+        policy=policy_from_json(row.policy) if row.policy else None,
     )
 
 

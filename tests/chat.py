@@ -15,6 +15,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -26,6 +27,8 @@ from core.clock import SimClock
 from core.plant import Plant
 from core.tickets import Ticket
 from handlers.i18n import t
+from reports.ticket_export import export_json
+from tests.databases import new_database, plant_from
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_PLANT = ROOT / "config" / "demo-plant.yaml"
@@ -56,6 +59,7 @@ class Chat:
     def __init__(self, home: Path, *, plant_file: Path = DEMO_PLANT,
                  start: datetime = START, plant: Plant | None = None) -> None:
         self.home = home
+        self._own_plant = plant
         self.settings = Settings(
             database_url=f"sqlite:///{home / 'db.sqlite'}", data_dir=home / "data",
             plant_file=plant_file,
@@ -63,8 +67,12 @@ class Chat:
         self.clock = SimClock(start)
         self._said = Said()
         self.terminal = TerminalChannel(self._said.lines.append)
-        self.app: App = build_app(self.settings, channels={"terminal": self.terminal},
-                                  clock=self.clock, plant=plant)
+        # A copy of a database migrated once: running the migrations is the slow part.
+        new_database(home / "db.sqlite")
+        self.app: App = build_app(
+            self.settings, channels={"terminal": self.terminal}, clock=self.clock,
+            plant=plant_from(plant_file) if plant is None else plant,
+        )
         self.shell = Shell(self.app, self.terminal, "W01", self.clock)
         self._loop = asyncio.new_event_loop()
 
@@ -83,7 +91,8 @@ class Chat:
     def restart(self) -> Chat:
         """A new process on the same database and media: nothing in memory survives."""
         self.close()
-        return Chat(self.home, plant_file=self.settings.plant_file, start=self.clock.now())
+        return Chat(self.home, plant_file=self.settings.plant_file, start=self.clock.now(),
+                    plant=self._own_plant)
 
     @property
     def plant(self) -> Plant:
@@ -96,6 +105,11 @@ class Chat:
                                                             key=lambda t: t.id or 0, default=None)
         assert found is not None, f"no ticket {code or ''}"
         return found
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every ticket as `safetyloop tickets export --format json` prints it."""
+        with self.app.services.uow() as uow:
+            return export_json(self.plant, uow.tickets.all())
 
     def photo(self, name: str, colour: tuple[int, int, int],
               size: tuple[int, int] = (640, 480)) -> Path:
@@ -116,3 +130,9 @@ class Chat:
 def msg(lang: str, key: str, **values: object) -> str:
     """A catalog message, for tests that name messages by key rather than by wording."""
     return t(lang, key, **values)
+
+
+def msg_until(lang: str, key: str, field: str, **values: object) -> str:
+    """A catalog message up to where `field` goes, for a value the test does not pin down."""
+    marker = "\x00"
+    return msg(lang, key, **{**values, field: marker}).partition(marker)[0]

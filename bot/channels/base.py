@@ -9,7 +9,7 @@ from core.messages import OutMessage
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
-    from bot.app import App
+    from bot.inlet import Inlet
 
 
 class RetryLater(Exception):
@@ -35,12 +35,12 @@ class Channel(Protocol):
 class ChannelPlugin(Protocol):
     """A channel as `safetyloop run` serves it: the sender, its web endpoints, its lifecycle.
 
-    Each module in bot/channels/ that offers `plugin(settings) -> ChannelPlugin | None`
-    is picked up by the process; None means "not configured".
+    Each package named in `bot.channels.CHANNELS` offers `plugin(settings) ->
+    ChannelPlugin | None`; None means "not configured". Started, it gets the inlet.
     """
 
     channel: Channel
     routes: list[BaseRoute]
 
-    async def start(self, app: App) -> None: ...
+    async def start(self, inlet: Inlet) -> None: ...
     async def stop(self) -> None: ...

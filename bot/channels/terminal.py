@@ -16,6 +16,9 @@ class TerminalChannel:
         self._sequence = 0
 
     async def send(self, message: OutMessage, image: bytes | None) -> str:
+        if message.edit and not message.text:
+            # Only the buttons of a printed message would change: printed lines stay as they are.
+            return message.edit
         self._sequence += 1
         handle = str(self._sequence)
         prefix = f"[{message.address}] "

@@ -16,8 +16,10 @@ from sqlmodel import Session, select
 
 from bot.app import App, build_app
 from bot.channels import telegram
+from bot.channels.telegram.service import TelegramPlugin
 from bot.settings import Settings
 from storage.tables import OutboxRow, TicketRow
+from tests.databases import new_database, plant_from
 from tests.fakes import FakeChat, FakeTelegram, FakeUser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +53,7 @@ def buttons(message: JSON) -> list[str]:
 class Harness:
     tg: FakeTelegram
     app: App
-    plugin: telegram.TelegramPlugin
+    plugin: TelegramPlugin
 
     def user(self, person: str, language_code: str = "zh-hans") -> FakeUser:
         found = self.app.services.plant.person(person)
@@ -138,10 +140,12 @@ async def running(tmp_path: Path, **extra: Any) -> AsyncIterator[Harness]:
         settings = settings_for(tmp_path, tg, **extra)
         plugin = telegram.plugin(settings)
         assert plugin is not None
-        app = build_app(settings, channels={"telegram": plugin.channel})
+        new_database(tmp_path / "t.db")
+        app = build_app(settings, channels={"telegram": plugin.channel},
+                        plant=plant_from(settings.plant_file))
         worker = asyncio.create_task(app.worker.run())
         try:
-            await plugin.start(app)
+            await plugin.start(app.inlet)
             await plugin.wait_ready()
             harness = Harness(tg, app, plugin)
             # Everyone has opened a chat with the bot, and the bot is in the team groups.
@@ -158,4 +162,4 @@ async def running(tmp_path: Path, **extra: Any) -> AsyncIterator[Harness]:
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
             app.engine.dispose()
-        assert tg.errors == []
+        assert tg.errors == [], tg.errors

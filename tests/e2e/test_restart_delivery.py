@@ -4,16 +4,11 @@ its chats hear from it within seconds, each message once, in order."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
-import socket
-import sys
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 from sqlmodel import Session, col, select
 from starlette.requests import Request
@@ -24,10 +19,9 @@ from storage.database import make_engine, upgrade
 from storage.outbox_queue import LEASE
 from storage.tables import OutboxRow
 from storage.uow import SqlUnitOfWork
+from tests.e2e.bot_process import TOKEN, bot_process
 from tests.fakes import FakeTelegram
 
-ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "123:ABC"
 CHATS = [700001 + n for n in range(10)]
 PER_CHAT = 3
 # Well inside one lease: a restart that waits for the dead run's leases to run out fails.
@@ -66,13 +60,6 @@ class HoldingTelegram(FakeTelegram):
         return response
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def queue_messages(database_url: str) -> None:
     """What the process has to say when it starts: PER_CHAT messages to each chat."""
     engine = make_engine(database_url)
@@ -93,39 +80,6 @@ def outbox(database_url: str) -> list[OutboxRow]:
             return list(session.exec(select(OutboxRow).order_by(col(OutboxRow.id))))
     finally:
         engine.dispose()
-
-
-@contextlib.asynccontextmanager
-async def bot_process(
-    tmp_path: Path, tg: FakeTelegram, database_url: str, log: IO[bytes],
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`safetyloop run` as production starts it, pointed at the fake Bot API."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "SAFETYLOOP_DATABASE_URL": database_url,
-        "SAFETYLOOP_DATA_DIR": str(tmp_path / "data"),
-        "SAFETYLOOP_PLANT_FILE": str(ROOT / "config" / "demo-plant.yaml"),
-        "SAFETYLOOP_HTTP_PORT": str(free_port()),
-        "SAFETYLOOP_SWEEP_INTERVAL_S": "3600",
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": tg.root,
-        "TELEGRAM_POLL_TIMEOUT_S": "1",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=tmp_path, env=env,
-        stdout=log, stderr=log,
-    )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(process.wait(), 15)
-            except TimeoutError:
-                os.kill(process.pid, signal.SIGKILL)
-                await process.wait()
 
 
 async def test_a_process_killed_mid_send_is_heard_from_within_seconds_after_a_restart(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.base import RetryLater
-from bot.channels.telegram_pacing import Pacer
+from bot.channels.telegram.pacing import Pacer
 from handlers.context import Notifier
 from handlers.i18n import t
 from tests.e2e.telegram_harness import Harness, jpeg, running
@@ -117,7 +117,7 @@ async def test_a_replayed_button_press_acts_once_even_after_a_restart(tmp_path: 
         await h.said(chat, "📍")
         # Restarted: only the database inbox remembers the update.
         await h.plugin.stop()
-        await h.plugin.start(h.app)
+        await h.plugin.start(h.app.inlet)
         await h.plugin.wait_ready()
         tg.inject_raw(press)
         tg.send_text(user, chat, "/cancel")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from handlers.i18n import t
-from tests.e2e.telegram_harness import running
+from tests.e2e.telegram_harness import jpeg, running
 
 
 async def test_start_asks_for_the_phone_number_and_binds_the_account(tmp_path: Path) -> None:
@@ -40,6 +40,19 @@ async def test_someone_elses_contact_card_binds_nobody(tmp_path: Path) -> None:
         tg.send_text(stranger, chat, "/points")
         still = await h.reply(chat, 2)
     assert refused["text"] == still["text"] == t("zh-CN", "identity.unknown")
+
+
+async def test_a_strangers_photo_is_not_even_downloaded(tmp_path: Path) -> None:
+    async with running(tmp_path) as h:
+        tg = h.tg
+        stranger = tg.user(555003, "Eve")
+        chat = tg.private_chat(stranger)
+        tg.send_photo(stranger, chat, jpeg())
+        tg.send_document(stranger, chat, jpeg(), "IMG_1.JPG", "image/jpeg")
+        told = await tg.wait_for_messages(chat.id, 2)
+        downloads = list(tg.downloads)
+    assert [m["text"] for m in told] == [t("zh-CN", "identity.unknown")] * 2
+    assert downloads == [], "who is known is the handlers' question, asked before any fetch"
 
 
 async def test_an_admin_invite_link_binds_its_first_user_only(tmp_path: Path) -> None:

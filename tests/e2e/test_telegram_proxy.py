@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.channels import telegram
+from bot.channels.telegram import connection
 from bot.cli import main
 from bot.settings import Settings
 from handlers.i18n import t
@@ -130,7 +130,7 @@ def test_a_bad_proxy_url_stops_the_start_with_a_clear_error(
 def test_a_socks5_proxy_with_a_password_is_accepted_and_kept_out_of_repr() -> None:
     url = f"socks5://{USER}:{PASSWORD}@proxy.example.com:1080"
     settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": "123:ABC", "TELEGRAM_PROXY_URL": url})
-    application = telegram.application_builder(settings).build()   # PTB's [socks] extra is here
+    application = connection.application_builder(settings).build()   # PTB's [socks] extra is here
     assert settings.telegram_proxy_url is not None
     assert settings.telegram_proxy_url.get_secret_value() == url
     assert PASSWORD not in repr(settings) and PASSWORD not in str(settings)

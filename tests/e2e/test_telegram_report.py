@@ -43,7 +43,8 @@ async def test_the_loop_closes_with_presses_edits_and_an_after_photo(tmp_path: P
         reporter_chat = tg.private_chat(h.user("W01"))
         validate = await h.said(officer_chat, code)
         tg.press(officer, validate, f"t:valid:{code}")
-        edited = await tg.wait_for(lambda: tg.edits, what="the officer's card edited")
+        edited = await tg.wait_for(lambda: [e for e in tg.edits if e["chat_id"] == officer_chat.id],
+                                   what="the officer's card edited")
         card = await h.said(lead_chat, code)
         tg.press(lead, card, f"t:accept:{code}")
         await h.said(reporter_chat, "周杰")
@@ -69,6 +70,18 @@ async def test_the_loop_closes_with_presses_edits_and_an_after_photo(tmp_path: P
     assert "✅" in accepted["caption"]                          # the photo card shows the outcome
     before_after = [m for m in tg.sent(reporter_chat.id) if m.get("photo")]
     assert before_after, "the reporter sees the before/after picture"
+
+
+async def test_a_pressed_question_shows_the_choice_instead_of_its_buttons(
+    tmp_path: Path,
+) -> None:
+    async with running(tmp_path) as h:
+        await report_in_dm(h)
+        _, chat = h.dm("W01")
+        keyboards = [[b["text"] for row in m["reply_markup"]["inline_keyboard"] for b in row]
+                     for m in h.tg.sent(chat.id) if m.get("reply_markup")]
+    urgency, submit = t("zh-CN", "severity.serious"), t("zh-CN", "button.submit")
+    assert [f"✓ {urgency}"] in keyboards and [f"✓ {submit}"] in keyboards
 
 
 async def start_report(h: Harness, person: str = "W01") -> tuple[FakeUser, FakeChat]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from telegram import Bot, Update
 
-from bot.channels.telegram import TelegramPlugin
-from bot.channels.telegram_inbound import message_event
+from bot.channels.telegram.inbound import message_event
+from bot.channels.telegram.service import TelegramPlugin
 from bot.process import configured_plugins
 from bot.settings import Settings
 from bot.web import build_web

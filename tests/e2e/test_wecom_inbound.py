@@ -8,7 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from bot.channels.wecom import WecomPlugin, plugin
+from bot.channels.wecom import plugin
+from bot.channels.wecom.service import WecomPlugin
 from core.datum import wgs84_to_gcj02
 from core.geo import GeoPoint, distance_m
 from storage.inbound_queue import SqlInboundQueue
@@ -34,6 +35,14 @@ def edge_of_site() -> tuple[GeoPoint, tuple[float, float]]:
     step = 1350.0 / 111_320.0 / norm  # 1350 m from the centre, along the GCJ-02 shift
     point = GeoPoint(SITE.lat + d_lat * step, SITE.lon + d_lon * step)
     return point, wgs84_to_gcj02(point.lat, point.lon)
+
+
+async def test_a_pressed_question_card_is_greyed_out_with_the_choice(tmp_path: Path) -> None:
+    async with rig(tmp_path, groups=False) as r:
+        await start_report(r)
+        update = r.fake.card_updates[-1]
+    assert update["button"]["replace_name"] == "✓ 照片已发完"
+    assert update["userids"] == [W01]
 
 
 async def test_a_stranger_is_refused_politely_and_audited(tmp_path: Path) -> None:
@@ -120,7 +129,7 @@ async def test_callbacks_answered_before_a_crash_are_handled_after_the_restart(
         assert not fake.sent[W01]
         async with rig(tmp_path, fake=fake, key=key, groups=False) as second:
             worker = asyncio.create_task(second.app.worker.run())
-            await second.plugin.start(second.app)
+            await second.plugin.start(second.app.inlet)
             try:
                 await until(lambda: bool(fake.sent[W01]))
             finally:
@@ -134,7 +143,7 @@ async def test_the_live_server_answers_at_once_and_works_in_the_background(
 ) -> None:
     async with rig(tmp_path, groups=False) as r:
         worker = asyncio.create_task(r.app.worker.run())
-        await r.plugin.start(r.app)
+        await r.plugin.start(r.app.inlet)
         try:
             async with serve(r.plugin.routes) as base, httpx.AsyncClient(base_url=base) as web:
                 assert (await web.get("/healthz")).text == "ok"

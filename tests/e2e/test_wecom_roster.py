@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.wecom_api import WecomApi, WecomApiError
+from bot.channels.wecom.api import WecomApi, WecomApiError
 from bot.roster_sync import fetch, plan_roster
 from storage.plantfile import load_plant
 from tests.fakes.wecom_rig import AGENT, CORP, ROOT, SECRET

@@ -11,6 +11,7 @@ from core.events import TicketOpened
 from core.plant import Severity
 from core.services import OpenTicket, open_ticket
 from core.tickets import Status, Ticket
+from storage.uow import SqlUnitOfWork
 from tests.chat import Chat, Said, msg
 
 ZH = "zh-CN"
@@ -31,13 +32,14 @@ def report(chat: Chat, number: int, *, category: int = 2) -> Ticket:
 
 
 def file_quietly(chat: Chat, number: int) -> str:
-    """A ticket opened without the report dialog: many tickets in little time, for paging."""
+    """A ticket opened without the report dialog and without telling anyone (a unit of work
+    with no subscribers): many tickets in little time, for paging."""
     services = chat.app.services
     command = OpenTicket(
         reporter="W01", area="MACH", category="mechanical", urgency=Severity.GENERAL,
         description=f"防护罩破损 {number}", photos=(f"{number:064x}",), equipment="CNC-07",
     )
-    with services.uow() as uow:
+    with SqlUnitOfWork(chat.app.engine) as uow:
         opened = open_ticket(command, uow=uow, plant=services.plant, clock=services.clock)[0]
         uow.commit()
     assert isinstance(opened, TicketOpened)

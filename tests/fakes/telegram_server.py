@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -173,6 +173,11 @@ class FakeTelegram(UserSimulator):
             return _error(ApiError(401, "Unauthorized"))
         try:
             params = await read_params(request)
+        except ClientDisconnect:  # the bot gave up on the call (it stopped): nobody hears back
+            return Response(status_code=499)
+        except ApiError as exc:
+            return _error(exc)
+        try:
             self.calls.append(method)
             self.requests.append((method, loggable(params)))
             self.notify()

@@ -30,12 +30,13 @@ from sqlmodel import Session, SQLModel, col
 from starlette.routing import BaseRoute
 
 from bot.app import App, build_app
-from bot.channels.wecom import WecomPlugin
+from bot.channels.wecom.service import WecomPlugin
 from bot.settings import Settings
 from bot.web import build_web
 from bot.wecom_setup import setup
 from core.clock import SimClock
 from storage.tables import AuditRow
+from tests.databases import new_database, plant_from
 from tests.fakes.wecom_server import FakeWecom, Sent, make_callback, template_card_event_xml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,6 +98,7 @@ class Rig:
 
     async def settle(self) -> None:
         """Process every stored callback, then deliver everything due."""
+        assert self.plugin.inbox is not None
         await self.plugin.inbox.drain()
         await self.app.worker.drain()
 
@@ -168,8 +170,10 @@ async def rig(
         config = settings_for(tmp_path, server.base_url, key, **settings)
         plugin = WecomPlugin(config)
         clock = SimClock(START)
-        app = build_app(config, channels={"wecom": plugin.channel}, clock=clock)
-        plugin.attach(app)
+        new_database(tmp_path / "t.db")
+        app = build_app(config, channels={"wecom": plugin.channel}, clock=clock,
+                        plant=plant_from(config.plant_file))
+        plugin.attach(app.inlet)
         transport = httpx.ASGITransport(app=build_web(plugin.routes))
         async with httpx.AsyncClient(transport=transport, base_url="http://wecom.test") as http:
             if groups:

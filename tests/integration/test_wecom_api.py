@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.channels.wecom_api import (
+from bot.channels.wecom.api import (
     WecomApi,
     WecomApiError,
     WecomRateLimited,

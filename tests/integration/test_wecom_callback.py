@@ -8,7 +8,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from bot.channels.wecom_callback import (
+from bot.channels.wecom.callback import (
     ForgedCallback,
     StaleCallback,
     WecomCallbackCrypto,

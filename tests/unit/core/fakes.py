@@ -11,9 +11,11 @@ from types import TracebackType
 from typing import Any, Self
 
 from core.audit import GENESIS, AuditEntry, entry_hash
+from core.bus import EventRegistry
 from core.clock import SimClock
 from core.dialog import ChatKey, Conversation
 from core.messages import OutMessage
+from core.pictures import BeforeAfter
 from core.plant import (
     Area,
     Category,
@@ -128,10 +130,13 @@ class FakeInbox:
 class FakeOutbox:
     def __init__(self) -> None:
         self.queued: list[tuple[int, OutMessage, datetime]] = []
+        self.pictures: dict[int, BeforeAfter] = {}
 
-    def put(self, message: OutMessage, at: datetime) -> int:
+    def put(self, message: OutMessage, at: datetime, *, picture: BeforeAfter | None = None) -> int:
         message_id = len(self.queued) + 1
         self.queued.append((message_id, message, at))
+        if picture is not None:
+            self.pictures[message_id] = picture
         return message_id
 
     @property
@@ -236,9 +241,12 @@ class FakeInvites:
 
 
 class FakeUnitOfWork:
-    """Rolls back unless told to commit, like the SQL one; `committed` tells whether it was."""
+    """Rolls back unless told to commit, like the SQL one; `committed` tells whether it was.
+    Like the SQL one, it hands recorded events to the registry's subscribers before it commits."""
 
-    def __init__(self) -> None:
+    def __init__(self, events: EventRegistry | None = None) -> None:
+        self.events = events if events is not None else EventRegistry()
+        self.recorded: list[object] = []
         self.tickets = FakeTicketRepository()
         self.conversations = FakeConversationRepository()
         self.inbox = FakeInbox()
@@ -269,11 +277,20 @@ class FakeUnitOfWork:
     ) -> None:
         self.rollback()
 
+    def record(self, event: object) -> None:
+        self.recorded.append(event)
+
+    def collect_new_events(self) -> list[object]:
+        events, self.recorded = self.recorded, []
+        return events
+
     def commit(self) -> None:
+        self.events.dispatch(self)
         self.committed = True
         self._snapshot = self._state()
 
     def rollback(self) -> None:
+        self.recorded.clear()
         for store, state in zip(self._stores(), self._snapshot, strict=True):
             vars(store).clear()
             vars(store).update(copy.deepcopy(state))

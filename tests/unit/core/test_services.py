@@ -9,7 +9,13 @@ import pytest
 
 from core.audit import first_bad_entry
 from core.clock import SimClock
-from core.events import TicketActed, TicketOpened
+from core.events import (
+    TicketAccepted,
+    TicketJudged,
+    TicketOpened,
+    TicketReassigned,
+    TicketRejected,
+)
 from core.geo import GeoPoint
 from core.plant import Severity
 from core.ports import UnitOfWork
@@ -127,7 +133,9 @@ def test_accepting_stamps_the_time_and_tells_who_did_it(
     code = report(uow, PLANT, clock).code
     clock.advance(timedelta(minutes=20))
     events = act(uow, clock, code, Action.ACCEPT, "TL-MECH")
-    assert events == [TicketActed(code, Action.ACCEPT, "TL-MECH", previous_status=Status.REPORTED)]
+    assert events == [
+        TicketAccepted(code, Action.ACCEPT, "TL-MECH", previous_status=Status.REPORTED)
+    ]
     ticket = stored(uow, code)
     assert ticket.status is Status.ACKNOWLEDGED
     assert ticket.acknowledged_at == clock.now()
@@ -199,7 +207,7 @@ def test_a_rejection_keeps_its_reason_and_stops_the_clock(
     code = report(uow, PLANT, clock).code
     events = act(uow, clock, code, Action.REJECT, "TL-MECH", reason="  非本班组设备 ")
     assert events == [
-        TicketActed(code, Action.REJECT, "TL-MECH", "  非本班组设备 ", None, Status.REPORTED)
+        TicketRejected(code, Action.REJECT, "TL-MECH", "  非本班组设备 ", None, Status.REPORTED)
     ]
     ticket = stored(uow, code)
     assert (ticket.status, ticket.reason, ticket.rejected_at) == (
@@ -225,7 +233,7 @@ def test_reassigning_hands_the_ticket_over_with_a_fresh_acknowledge_clock(
     clock.advance(timedelta(hours=3))
     events = act(uow, clock, code, Action.REASSIGN, "TL-MECH", team="ELEC")
     assert events == [
-        TicketActed(code, Action.REASSIGN, "TL-MECH", None, "MECH", Status.ACKNOWLEDGED)
+        TicketReassigned(code, Action.REASSIGN, "TL-MECH", None, "MECH", Status.ACKNOWLEDGED)
     ]
     ticket = stored(uow, code)
     assert (ticket.team, ticket.status, ticket.escalation_level) == ("ELEC", Status.REPORTED, 0)
@@ -254,7 +262,7 @@ def test_a_duplicate_points_at_its_original(uow: FakeUnitOfWork, clock: SimClock
     second = report(uow, PLANT, clock).code
     events = act(uow, clock, second, Action.DUPLICATE, "SO1", duplicate_of=first.lower())
     assert events == [
-        TicketActed(second, Action.DUPLICATE, "SO1", first, previous_status=Status.REPORTED)
+        TicketJudged(second, Action.DUPLICATE, "SO1", first, previous_status=Status.REPORTED)
     ]
     ticket = stored(uow, second)
     assert (ticket.status, ticket.duplicate_of) == (Status.REJECTED, first)

@@ -28,12 +28,14 @@ from telegram.error import (
 )
 
 from bot.channels.base import RetryLater, Undeliverable
-from bot.channels.telegram_pacing import Pacer
+from bot.channels.telegram.pacing import Pacer
+from bot.channels.text import split, utf16_units
+from bot.inlet import text as catalog_text
 from core.messages import Button, OutMessage
-from handlers.i18n import t
 
 log = logging.getLogger(__name__)
 
+# Both in UTF-16 code units after entity parsing, as Telegram counts them (we send no markup).
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 ROW_WIDTH = 3
@@ -79,15 +81,13 @@ def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def fits(text: str, limit: int) -> bool:
+    return utf16_units(text) <= limit
+
+
 def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Split a long text at line ends where possible; Telegram refuses empty texts."""
-    parts: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > 0 else limit
-        parts.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return [*parts, text or "·"]
+    return [piece or "·" for piece in split(text, limit, utf16_units)]
 
 
 class TelegramSender:
@@ -134,12 +134,12 @@ class TelegramSender:
     def _parts(self, chat_id: int, message: OutMessage, image: bytes | None) -> list[Part]:
         markup: Markup = keyboard(message.buttons)
         if markup is None and message.request_contact:
-            label = t(self.lang, "telegram.share_phone")
+            label = catalog_text(self.lang, "telegram.share_phone")
             markup = ReplyKeyboardMarkup([[KeyboardButton(label, request_contact=True)]],
                                          one_time_keyboard=True, resize_keyboard=True)
         elif markup is None and chat_id in self._contact_keyboards:
             markup = ReplyKeyboardRemove()  # the phone number was shared, or is no longer asked
-        if image is not None and len(message.text) <= CAPTION_LIMIT:
+        if image is not None and fits(message.text, CAPTION_LIMIT):
             return [Part(message.text, image, markup)]
         texts = chunks(message.text)
         parts = [Part(None, image)] if image is not None else []
@@ -170,20 +170,25 @@ class TelegramSender:
     # -- edits ----------------------------------------------------------------------------------
 
     async def _edit(self, bot: Bot, chat_id: int, message: OutMessage) -> str | None:
-        """Show the outcome on the message whose button was pressed, and drop its keyboard."""
+        """Show the outcome on the message whose button was pressed, and drop its keyboard;
+        an edit without text keeps the message's text and only swaps its keyboard."""
         assert message.edit is not None
         chat, _, rest = message.edit.partition(":")
         number, _, kind = rest.partition(":")
         if not (chat.lstrip("-").isdigit() and number.isdigit()):
+            if not message.text:
+                return None  # not a message of ours to mark: nothing to say instead
             return await self._send(bot, chat_id, _as_new(message), None)
         target, message_id = int(chat), int(number)
         markup = keyboard(message.buttons)
         await self.pacer.admit(target, counts_for_group=False)
+        if not message.text:
+            return await self._swap_keyboard(bot, target, message_id, markup, message.edit)
         try:
-            if kind != "c" and len(message.text) <= TEXT_LIMIT:
+            if kind != "c" and fits(message.text, TEXT_LIMIT):
                 await bot.edit_message_text(message.text, chat_id=target, message_id=message_id,
                                             reply_markup=markup)
-            elif kind == "c" and len(message.text) <= CAPTION_LIMIT:
+            elif kind == "c" and fits(message.text, CAPTION_LIMIT):
                 await bot.edit_message_caption(chat_id=target, message_id=message_id,
                                                caption=message.text, reply_markup=markup)
             else:  # too long to fit: retire the buttons and say it in a new message
@@ -198,6 +203,21 @@ class TelegramSender:
                 return await self._send(bot, chat_id, _as_new(message), None)
             raise
         return message.edit
+
+    @staticmethod
+    async def _swap_keyboard(
+        bot: Bot, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None, handle: str,
+    ) -> str:
+        try:
+            await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id,
+                                                reply_markup=markup)
+        except BadRequest as bad:
+            text = str(bad).lower()
+            if not any(s in text for s in ("not modified", "not found", "can't be edited")):
+                raise
+            # Pressed twice, deleted or too old: the card has served all the same.
+            log.info("keyboard of %s left as it is: %s", handle, bad)
+        return handle
 
     def disconnect(self) -> None:
         self.ready.clear()

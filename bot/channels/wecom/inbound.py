@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from bot.channels.wecom_callback import WecomInbound
-from bot.channels.wecom_cards import decode_key
+from bot.channels.wecom.callback import WecomInbound
+from bot.channels.wecom.cards import decode_key
 from core.datum import to_wgs84
 from core.dialog import Attachment, EventKind, Incoming
 from core.geo import GeoPoint
@@ -53,8 +53,10 @@ def _fields(msg: WecomInbound, datum: str, attachment: Attachment | None) -> dic
         return {"kind": EventKind.COMMAND, "text": "/start", "command": "start",
                 "update_key": greeting_key(msg.from_user)}
     if msg.kind == "card_press" and msg.event_key:
-        data, _label = decode_key(msg.event_key)
-        return {"kind": EventKind.BUTTON, "button": data, "handle": msg.response_code or ""}
+        # The label rides in the key, so the handlers can show on the card what was chosen.
+        data, label = decode_key(msg.event_key)
+        return {"kind": EventKind.BUTTON, "button": data, "text": label,
+                "handle": msg.response_code or ""}
     return None
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from bot.channels.wecom_cards import MAX_CARD_BUTTONS, CardButton, as_buttons, button_card
-from bot.channels.wecom_errors import (
+from bot.channels.wecom.cards import MAX_CARD_BUTTONS, CardButton, as_buttons, button_card
+from bot.channels.wecom.errors import (
     TOKEN_ERRORS,
     WecomApiError,
     WecomError,
@@ -24,7 +24,7 @@ from bot.channels.wecom_errors import (
     json_of,
     raise_for,
 )
-from bot.channels.wecom_transport import WecomTransport
+from bot.channels.wecom.transport import WecomTransport
 
 __all__ = [
     "MAX_CARD_BUTTONS",

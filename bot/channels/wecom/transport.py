@@ -9,7 +9,7 @@ from typing import Any, Self
 
 import httpx
 
-from bot.channels.wecom_errors import (
+from bot.channels.wecom.errors import (
     TOKEN_ERRORS,
     WecomApiError,
     WecomUnavailable,

@@ -7,8 +7,9 @@ import secrets
 from dataclasses import dataclass, field
 
 from bot.channels.base import RetryLater, Undeliverable
-from bot.channels.wecom_api import SentMessage, WecomApi
-from bot.channels.wecom_cards import (
+from bot.channels.text import split, utf8_bytes
+from bot.channels.wecom.api import SentMessage, WecomApi
+from bot.channels.wecom.cards import (
     MAX_CARD_BUTTONS,
     MAX_SUBTITLE_CHARS,
     MAX_TITLE_CHARS,
@@ -16,11 +17,11 @@ from bot.channels.wecom_cards import (
     encode_key,
     shorten,
 )
-from bot.channels.wecom_errors import WecomApiError, WecomRateLimited, WecomUnavailable
-from bot.channels.wecom_pacing import GROUP_LIMITS, Pacer
+from bot.channels.wecom.errors import WecomApiError, WecomRateLimited, WecomUnavailable
+from bot.channels.wecom.pacing import GROUP_LIMITS, Pacer
+from bot.inlet import text as catalog_text
 from core.messages import Button, OutMessage
 from core.ports import Clock
-from handlers.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -46,20 +47,8 @@ class Part:
 
 
 def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
-    """Pieces of at most `limit` UTF-8 bytes, cut at line ends where possible."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while len(line.encode()) > limit:  # one huge line: cut it by characters
-            cut = len(line.encode()[:limit].decode(errors="ignore"))
-            pieces.extend([current, line[:cut]] if current else [line[:cut]])
-            current, line = "", line[cut:]
-        if len((current + line).encode()) > limit:
-            pieces.append(current)
-            current = ""
-        current += line
-    pieces.append(current)
-    return [p.rstrip("\n") for p in pieces if p.strip()]
+    """Pieces of at most `limit` UTF-8 bytes, cut at line ends where possible; no blank ones."""
+    return [piece for piece in split(text, limit, utf8_bytes) if piece.strip()]
 
 
 def card_buttons(buttons: tuple[Button, ...]) -> list[CardButton]:
@@ -123,7 +112,7 @@ def group_parts(
     lines = [text]
     lines += [f"{b.label}: {b.data[4:]}" for b in buttons if b.data.startswith("url:")]
     if any(not b.data.startswith("url:") for b in buttons):
-        lines.append(t(lang, "wecom.group_act_in_app"))
+        lines.append(catalog_text(lang, "wecom.group_act_in_app"))
     parts = [Part("text", text=piece) for piece in split_text("\n".join(lines))]
     if image is not None:
         parts.append(image_part(image))
@@ -148,8 +137,8 @@ class WecomChannel:
     async def send(self, message: OutMessage, image: bytes | None) -> str | None:
         try:
             # An edit reports a press on a card: greying the card out says it all.
-            if message.edit and await self._edit(message):
-                return None
+            if message.edit and (await self._edit(message) or not message.text):
+                return None  # (a card that only had to show the choice needs nothing more)
             return await self._send_parts(message, image)
         except WecomRateLimited as limited:
             raise RetryLater(limited.retry_after, str(limited)) from limited
@@ -166,8 +155,14 @@ class WecomChannel:
             raise
 
     async def _edit(self, message: OutMessage) -> bool:
-        """Grey out the pressed card for everyone who got it; False when the code is spent."""
+        """Grey out the pressed card for everyone who got it; False when the code is spent.
+
+        A card can only swap its buttons for one greyed-out name: the choice the handlers
+        put on the edit's button, or else the last line of its text (where they say the
+        outcome)."""
         last = next((ln for ln in reversed(message.text.splitlines()) if ln.strip()), "✓")
+        if not message.text and message.buttons:
+            last = message.buttons[0].label
         try:
             await self.api.update_button_card(
                 response_code=message.edit or "", replace_name=shorten(last, MAX_REPLACE_CHARS),
@@ -184,7 +179,7 @@ class WecomChannel:
     def _parts(self, message: OutMessage, image: bytes | None) -> list[Part]:
         text = message.text
         if message.request_contact:  # WeCom cannot share a phone number: no such button
-            text = t(self.language, "wecom.identity_unknown")
+            text = catalog_text(self.language, "wecom.identity_unknown")
         if message.address.startswith(GROUP_PREFIX):
             return group_parts(text, message.buttons, image, self.language)
         return direct_parts(text, message.buttons, image)

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bot.channels.wecom_callback import CallbackRejected, WecomCallbackCrypto, parse, query_params
-from bot.channels.wecom_inbound import CHANNEL
-from core.ports import Clock
-from storage.inbound_queue import SqlInboundQueue
+from bot.channels.wecom.callback import CallbackRejected, WecomCallbackCrypto, parse, query_params
+from bot.channels.wecom.inbound import CHANNEL
+from bot.inlet import Inlet
 
 log = logging.getLogger(__name__)
 
@@ -23,17 +22,16 @@ class CallbackEndpoint:
 
     def __init__(self, crypto: WecomCallbackCrypto, *, on_stored: Callable[[], None]) -> None:
         self.crypto, self.on_stored = crypto, on_stored
-        self._queue: SqlInboundQueue | None = None
-        self._clock: Clock | None = None
+        self._inlet: Inlet | None = None
 
-    def attach(self, queue: SqlInboundQueue, clock: Clock) -> None:
-        self._queue, self._clock = queue, clock
+    def attach(self, inlet: Inlet) -> None:
+        self._inlet = inlet
 
     async def handle(self, request: Request) -> Response:
         params = query_params(request.scope.get("query_string", b""))
         if request.method == "GET":
             return self._verify(params)
-        if self._queue is None or self._clock is None:
+        if self._inlet is None:
             return Response(status_code=503)  # not started yet: WeCom will retry
         if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
             return Response(status_code=413)
@@ -48,7 +46,8 @@ class CallbackEndpoint:
         except ValueError:  # signed by WeCom yet not a message: nothing to do, no retries
             log.warning("ignoring a WeCom callback that is not a message")
             return Response(status_code=200)
-        self._queue.put(CHANNEL, xml, self._clock.now())
+        # Kept before answering: a crash means no 200, WeCom retries, the inbox dedupes.
+        await self._inlet.store(CHANNEL, [xml])
         self.on_stored()
         return Response(status_code=200)
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import PurePosixPath
 from typing import Any
 
-from telegram import Bot, CallbackQuery, Chat, Message, MessageEntity, User
-from telegram.error import TelegramError
+from telegram import Bot, CallbackQuery, Chat, InlineKeyboardMarkup, Message, MessageEntity, User
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 
-from bot.channels.telegram_outbound import handle_of
+from bot.channels.telegram.outbound import handle_of
+from bot.inlet import NotYet
 from core.dialog import Attachment, EventKind, Incoming
 from core.geo import GeoPoint
 
@@ -48,8 +50,16 @@ def _command(message: Message, bot_username: str) -> tuple[str, str, bool] | Non
     return name.lower(), text[entity.length:].strip(), ours
 
 
+# Whether to fetch a sender's files: nothing is downloaded for a stranger.
+MayFetch = Callable[[str], Awaitable[bool]]
+
+
+async def _always(_sender: str) -> bool:
+    return True
+
+
 async def message_event(
-    update_id: int, message: Message, bot: Bot, *, max_bytes: int,
+    update_id: int, message: Message, bot: Bot, *, max_bytes: int, may_fetch: MayFetch = _always,
 ) -> Incoming | None:
     """The neutral event for a new message, or None when it is not for the bot."""
     user = message.from_user
@@ -71,13 +81,17 @@ async def message_event(
     if message.photo:
         largest = max(message.photo, key=lambda size: (size.width * size.height,
                                                         size.file_size or 0))
-        attachment = await _fetch(bot, largest.file_id, largest.file_size, max_bytes,
-                                  f"{largest.file_unique_id}.jpg", "image/jpeg")
+        attachment = None
+        if await may_fetch(str(user.id)):
+            attachment = await _fetch(bot, largest.file_id, largest.file_size, max_bytes,
+                                      f"{largest.file_unique_id}.jpg", "image/jpeg")
         return _base(update_id, message, user, EventKind.PHOTO, attachment=attachment,
                      text=message.caption or "")
     if message.document is not None:
-        return _base(update_id, message, user, EventKind.DOCUMENT,
-                     attachment=await _document(bot, message, max_bytes),
+        document = None
+        if await may_fetch(str(user.id)):
+            document = await _document(bot, message, max_bytes)
+        return _base(update_id, message, user, EventKind.DOCUMENT, attachment=document,
                      text=message.caption or "")
     location = message.location or (message.venue.location if message.venue else None)
     if location is not None:
@@ -91,18 +105,26 @@ async def message_event(
 
 
 async def button_event(update_id: int, query: CallbackQuery) -> Incoming | None:
-    """The neutral event for a button press on one of our messages."""
+    """The neutral event for a button press on one of our messages; its text is the label of
+    the button pressed, so that the handlers can show what was chosen."""
     message = query.message
     if message is None or query.data is None:
         return None  # an inline-mode message or a game button: not ours to act on
     chat = message.chat
-    handle = handle_of(message) if isinstance(message, Message) else (
-        f"{chat.id}:{message.message_id}")
+    if isinstance(message, Message):
+        handle, label = handle_of(message), _label(message.reply_markup, query.data)
+    else:
+        handle, label = f"{chat.id}:{message.message_id}", ""
     return Incoming(
         CHANNEL, str(chat.id), str(query.from_user.id), EventKind.BUTTON,
         update_key=str(update_id), button=query.data, handle=handle, is_group=is_group(chat),
-        sender_name=query.from_user.full_name,
+        sender_name=query.from_user.full_name, text=label,
     )
+
+
+def _label(markup: InlineKeyboardMarkup | None, data: str) -> str:
+    rows = markup.inline_keyboard if markup is not None else ()
+    return next((b.text for row in rows for b in row if b.callback_data == data), "")
 
 
 async def _document(bot: Bot, message: Message, max_bytes: int) -> Attachment | None:
@@ -118,7 +140,11 @@ async def _document(bot: Bot, message: Message, max_bytes: int) -> Attachment | 
 async def _fetch(
     bot: Bot, file_id: str, size: int | None, max_bytes: int, name: str, mime: str,
 ) -> Attachment | None:
-    """Download a file now (Telegram's file paths expire); too large → no data, just its size."""
+    """Download a file now (Telegram's file paths expire); too large → no data, just its size.
+
+    NotYet while Telegram cannot be reached: the stored update waits, and its photo is
+    fetched once Telegram is back (file ids stay valid), rather than asked for again.
+    """
     limit = min(max_bytes, BOT_API_DOWNLOAD_LIMIT)
     if size is not None and size > limit:
         return Attachment(None, size, name, mime)
@@ -126,9 +152,14 @@ async def _fetch(
         try:
             file = await bot.get_file(file_id)
             data = bytes(await file.download_as_bytearray())
-        except TelegramError as exc:
+        except (BadRequest, Forbidden, InvalidToken) as refused:  # gone or refused for good
+            log.warning("download of %s refused: %s", file_id, refused)
+            return None  # the handlers ask for the photo again
+        except TelegramError as exc:  # network trouble, a flood wait, a 5xx
             log.warning("download of %s failed (%s), attempt %d", file_id, exc, attempt + 1)
+            if attempt + 1 == DOWNLOAD_TRIES:
+                raise NotYet(f"telegram file {file_id}: {exc}") from exc
             await asyncio.sleep(0.5 * 2**attempt)
             continue
         return Attachment(data if len(data) <= limit else None, len(data), name, mime)
-    return None  # the handlers ask for the photo again
+    return None

@@ -1,0 +1,52 @@
+"""Pictures the outbox asks for, drawn at delivery in a worker thread: never on the event
+loop, never inside a database transaction, and once for all the people who receive one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from core.pictures import BeforeAfter
+from reports.before_after import before_after
+from storage.photos import PhotoRejected, PhotoStore
+
+log = logging.getLogger(__name__)
+
+# Drawn pictures remembered; older ones are drawn again if asked, which stores nothing new.
+KEEP = 64
+
+
+def draw(photos: PhotoStore, picture: BeforeAfter) -> str:
+    """Draw the picture into the photo store; its sha256 (the same for the same recipe)."""
+    pair = before_after(photos.read(picture.before), photos.read(picture.after),
+                        labels=picture.labels, title=picture.title)
+    return photos.store(pair).sha256
+
+
+class PictureDrawer:
+    def __init__(self, photos: PhotoStore) -> None:
+        self.photos = photos
+        self._drawn: dict[BeforeAfter, str] = {}
+        self._drawing: dict[BeforeAfter, asyncio.Task[str]] = {}
+
+    async def image(self, picture: BeforeAfter) -> str | None:
+        """The stored picture's sha256; None if it cannot be drawn (a photo missing or
+        broken), so the message still goes out, without it."""
+        drawn = self._drawn.get(picture)
+        if drawn is not None:
+            return drawn
+        task = self._drawing.get(picture)
+        if task is None:
+            task = asyncio.create_task(asyncio.to_thread(draw, self.photos, picture))
+            self._drawing[picture] = task
+            task.add_done_callback(lambda _: self._drawing.pop(picture, None))
+        try:
+            sha = await asyncio.shield(task)
+        except (OSError, ValueError, PhotoRejected) as exc:
+            log.warning("before/after picture %s/%s not drawn: %r",
+                        picture.before[:12], picture.after[:12], exc)
+            return None
+        self._drawn[picture] = sha
+        while len(self._drawn) > KEEP:
+            del self._drawn[next(iter(self._drawn))]
+        return sha
