@@ -1,4 +1,8 @@
-"""Drive `safetyloop shell` as a user would: a subprocess fed a script on standard input."""
+"""Drive `safetyloop shell` as a user would: a subprocess fed a script on standard input.
+
+A process costs seconds, so only the end-to-end proofs of the real command line use
+this; the steps around them (setting a scene, reading the tickets) run in this process.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,14 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
+
+from bot.cli import main
+from tests.chat import Chat
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,10 +54,19 @@ class Plant:
         return self.cli(*args, stdin=script)
 
     def tickets(self) -> list[dict[str, Any]]:
-        done = self.cli("tickets", "export", "--format", "json")
-        assert done.returncode == 0, done.stderr
-        result: list[dict[str, Any]] = json.loads(done.stdout)
+        """`safetyloop tickets export --format json`, run in this process."""
+        out = self.home / "tickets.json"
+        env = self.env
+        code = main(["tickets", "export", "--format", "json", "--out", str(out),
+                     "--database", env["SAFETYLOOP_DATABASE_URL"],
+                     "--config", env["SAFETYLOOP_PLANT_FILE"]])
+        assert code == 0
+        result: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))
         return result
+
+    def chat(self) -> Chat:
+        """This plant in this process, its clock starting now as `--clock sim` does."""
+        return Chat(self.home, start=datetime.now(UTC))
 
     def photo(
         self, name: str, colour: tuple[int, int, int], size: tuple[int, int] = (640, 480)

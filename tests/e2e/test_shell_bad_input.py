@@ -1,13 +1,27 @@
-"""Bad input gets a clear reply in the person's language and changes nothing."""
+"""Bad input gets a clear reply in the person's language and changes nothing.
+
+In-process (`tests.chat`): the same shell lines against the real handlers and SQLite.
+"""
 
 from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
-from tests.e2e.shell import Plant, lines_for
-from tests.e2e.test_shell_loop import report_script
+import pytest
+
+from tests.chat import Chat, msg, msg_until
+
+ZH, EN = "zh-CN", "en"
+
+
+@pytest.fixture
+def chat(tmp_path: Path) -> Iterator[Chat]:
+    chat = Chat(tmp_path)
+    yield chat
+    chat.close()
 
 
 def bomb_png(path: Path, width: int = 50_000, height: int = 50_000) -> Path:
@@ -23,16 +37,17 @@ def bomb_png(path: Path, width: int = 50_000, height: int = 50_000) -> Path:
 
 
 def test_each_wrong_answer_during_a_report_is_explained_and_the_report_goes_on(
-    plant: Plant,
+    chat: Chat,
 ) -> None:
-    notes = plant.home / "notes.txt"
+    notes = chat.home / "notes.txt"
     notes.write_text("not a photo")
-    huge = plant.home / "huge.jpg"
+    huge = chat.home / "huge.jpg"
     with huge.open("wb") as f:
         f.truncate(200 * 1024 * 1024)
-    bomb = bomb_png(plant.home / "bomb.png")
-    photo = plant.photo("hazard.jpg", (200, 40, 40))
-    script = "\n".join([
+    bomb = bomb_png(chat.home / "bomb.png")
+    photo = chat.photo("hazard.jpg", (200, 40, 40))
+    out = chat.run(
+        "W01",
         "/report",
         "hi",                          # text where a photo is expected
         f"!photo {notes}",             # not an image
@@ -51,40 +66,39 @@ def test_each_wrong_answer_during_a_report_is_explained_and_the_report_goes_on(
         "!press 2",
         "!press 1",
         "!press 3",                    # cancel
-    ]) + "\n"
-    done = plant.shell("W01", script)
-    assert done.returncode == 0, done.stderr
-    said = lines_for(done.stdout, "W01")
+    )
+    said = out.of("W01")
     for reply in (
-        "请先发送至少一张隐患照片。",
-        "这不是图片文件，请发送照片。",
-        "照片太大了（上限 20 MB），请压缩后重发。",
-        "照片像素过多，请用普通相机模式重新拍摄。",
-        "这个按钮已过期，请使用最新消息中的按钮。",
-        "该位置距离厂区约 48.0 公里，不在厂区内。请在现场发送位置，或选择区域。",
-        "描述请写 4 到 1000 个字。",
-        "已取消本次上报。",
+        msg(ZH, "report.photo_needed"),
+        msg(ZH, "photo.not_an_image"),
+        msg(ZH, "photo.too_large", limit=20),
+        msg(ZH, "photo.too_many_pixels"),
+        msg(ZH, "button.stale"),
+        msg(ZH, "report.location_off_site", km="48.0"),
+        msg(ZH, "report.description_invalid"),
+        msg(ZH, "report.cancelled"),
     ):
         assert reply in said, reply
-    assert any(line.startswith("没有编号为 XYZ-99 的设备") for line in said)
-    assert any(line.startswith("PRESS-03 在冲压车间，不在所选区域") for line in said)
-    assert "抱歉，处理时出了点问题" not in done.stdout
-    assert plant.tickets() == []
+    unknown = msg_until(ZH, "report.equipment_unknown", "options", code="XYZ-99")
+    elsewhere = msg_until(ZH, "report.equipment_elsewhere", "options", code="PRESS-03",
+                          elsewhere="冲压车间")
+    assert any(line.startswith(unknown) for line in said)
+    assert any(line.startswith(elsewhere) for line in said)
+    assert msg(ZH, "error.internal") not in out
+    assert chat.records() == []
 
 
-def test_buttons_pressed_twice_or_by_the_wrong_person_change_nothing(plant: Plant) -> None:
-    made = plant.shell("W01", report_script(plant))
-    assert made.returncode == 0, made.stderr
-    [fresh] = plant.tickets()
-    code = fresh["code"]
-    twice = plant.shell("TL-MECH", f"!button t:accept:{code}\n!button t:accept:{code}\n")
-    assert twice.returncode == 0, twice.stderr
-    assert f"{code} 当前状态不允许此操作（可能已被处理）。" in lines_for(twice.stdout, "TL-MECH")
-    assert sum("接收" in line for line in lines_for(twice.stdout, "W01")) == 1
-    [before] = plant.tickets()
+def test_buttons_pressed_twice_or_by_the_wrong_person_change_nothing(chat: Chat) -> None:
+    code = chat.report().code
+    twice = chat.run("TL-MECH", f"!button t:accept:{code}", f"!button t:accept:{code}")
+    assert msg(ZH, "refused.wrong_state", code=code) in twice.of("TL-MECH")
+    accepted = msg_until(ZH, "reporter.accept", "actor", code=code)
+    assert sum(line.startswith(accepted) for line in twice.of("W01")) == 1
+    [before] = chat.records()
     assert before["status"] == "acknowledged"
 
-    forged = plant.shell("W02", "\n".join([
+    forged = chat.run(
+        "W02",
         f"!button t:start:{code}",      # a worker forging the lead's button
         f"!button t:valid:{code}",      # a worker forging the safety officer's button
         "!button t:explode:HZ-1",        # an action that does not exist
@@ -92,21 +106,18 @@ def test_buttons_pressed_twice_or_by_the_wrong_person_change_nothing(plant: Plan
         f"/status {code}",               # not theirs to see
         "!as TL-ELEC",
         f"!button t:start:{code}",      # the lead of another team
-    ]) + "\n")
-    assert forged.returncode == 0, forged.stderr
-    worker = lines_for(forged.stdout, "W02")
-    assert worker.count(f"Sorry, you may not do that to {code}.") == 2
-    assert "That button is out of date; please use the buttons of the latest message." in worker
-    assert "There is no ticket HZ-000000-9999." in worker
-    assert f"Sorry, you may not view {code}." in worker
-    assert f"抱歉，您没有权限对 {code} 执行此操作。" in lines_for(forged.stdout, "TL-ELEC")
-    assert plant.tickets() == [before]
+    )
+    worker = forged.of("W02")
+    assert worker.count(msg(EN, "refused.not_allowed", code=code)) == 2
+    assert msg(EN, "button.stale") in worker
+    assert msg(EN, "refused.unknown_ticket", code="HZ-000000-9999") in worker
+    assert msg(EN, "refused.not_yours", code=code) in worker
+    assert msg(ZH, "refused.not_allowed", code=code) in forged.of("TL-ELEC")
+    assert chat.records() == [before]
 
 
-def test_unknown_commands_and_missing_arguments_get_a_hint(plant: Plant) -> None:
-    done = plant.shell("W01", "/frobnicate\n/cancel\n/status\n")
-    assert done.returncode == 0
-    said = lines_for(done.stdout, "W01")
-    assert "不认识的命令 /frobnicate。发送 /help 查看帮助。" in said
-    assert "当前没有进行中的操作。" in said
-    assert "用法：/status HZ-261128-0001" in said
+def test_unknown_commands_and_missing_arguments_get_a_hint(chat: Chat) -> None:
+    said = chat.run("W01", "/frobnicate", "/cancel", "/status").of("W01")
+    assert msg(ZH, "command.unknown", command="frobnicate") in said
+    assert msg(ZH, "cancel.nothing") in said
+    assert msg(ZH, "status.usage") in said

@@ -1,13 +1,35 @@
-"""The whole hazard loop, scripted through `safetyloop shell` exactly as the README shows it."""
+"""The whole hazard loop through the shell's line language.
+
+Most tests run in-process (`tests.chat`); the few that name `safetyloop` run the real
+command line in a new process: the whole loop once, a conversation and a question taken
+up by a new process, the exit status of a script, and the audit check an auditor runs.
+"""
 
 from __future__ import annotations
 
+import io
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime
+from pathlib import Path
 
+import pytest
+
+from bot.cli import main
+from tests.chat import Chat, Said, msg, msg_until
 from tests.e2e.shell import Plant, lines_for
 
+ZH, EN = "zh-CN", "en"
 # A point by checkpoint CP-MACH-1 (机加工车间), where CNC-07 stands.
 ON_SITE = "!location 31.3172 120.7208 12"
+
+
+@pytest.fixture
+def chat(tmp_path: Path) -> Iterator[Chat]:
+    chat = Chat(tmp_path)
+    yield chat
+    chat.close()
 
 
 def report_script(plant: Plant, *, urgency: int = 2) -> str:
@@ -25,7 +47,14 @@ def report_script(plant: Plant, *, urgency: int = 2) -> str:
     ]) + "\n"
 
 
+def escalation_levels(said: Said, person: str) -> list[int]:
+    """The levels of the escalation notices `person` received, in order."""
+    return [level for line in said.of(person) for level in range(1, 10)
+            if line == msg(ZH, "ticket.escalated", level=level, card="").splitlines()[0]]
+
+
 def test_a_report_travels_the_whole_loop_and_earns_points(plant: Plant) -> None:
+    """End to end: `safetyloop shell` in its own process."""
     after = plant.photo("fixed.jpg", (40, 200, 40))
     script = report_script(plant) + "\n".join([
         "!as SO1",
@@ -70,33 +99,29 @@ def test_a_report_travels_the_whole_loop_and_earns_points(plant: Plant) -> None:
     assert ticket["created_at"].endswith("+08:00")
 
 
-def test_an_unanswered_ticket_climbs_the_ladder_one_level_at_a_time(plant: Plant) -> None:
-    script = report_script(plant, urgency=1) + "!wait 25h\n!wait 5h\n!wait 72h\n"
-    done = plant.shell("W01", script)
-    assert done.returncode == 0, done.stderr
+def test_an_unanswered_ticket_climbs_the_ladder_one_level_at_a_time(chat: Chat) -> None:
+    chat.report(urgency=1)
+    said = chat.run("W01", "!wait 25h", "!wait 5h", "!wait 72h")
 
-    escalations = {
-        person: [line for line in lines_for(done.stdout, person) if "超时升级" in line]
-        for person in ("TL-MECH", "DH-EQUIP", "SM", "DH-PROD")
-    }
-    assert len(escalations["DH-EQUIP"]) == 1 and "第 1 级" in escalations["DH-EQUIP"][0]
-    assert len(escalations["SM"]) == 1 and "第 2 级" in escalations["SM"][0]
-    assert escalations["TL-MECH"] == [] and escalations["DH-PROD"] == []
-    [ticket] = plant.tickets()
+    assert escalation_levels(said, "DH-EQUIP") == [1]
+    assert escalation_levels(said, "SM") == [2]
+    assert escalation_levels(said, "TL-MECH") == [] and escalation_levels(said, "DH-PROD") == []
+    [ticket] = chat.records()
     assert ticket["escalation_level"] == 2
 
 
-def test_escalation_stops_once_the_team_accepts(plant: Plant) -> None:
-    script = report_script(plant, urgency=1) + "!as TL-MECH\n!press 1\n!wait 25h\n"
-    done = plant.shell("W01", script)
-    assert done.returncode == 0, done.stderr
-    assert not [line for line in done.stdout.splitlines() if "超时升级" in line]
+def test_escalation_stops_once_the_team_accepts(chat: Chat) -> None:
+    chat.report(urgency=1)
+    said = chat.run("TL-MECH", "!press 1", "!wait 25h")
+    assert msg_until(ZH, "ticket.escalated", "level", card="") not in said
+    assert chat.records()[0]["escalation_level"] == 0
 
 
 def test_a_conversation_survives_a_restart_of_the_bot(plant: Plant) -> None:
+    """End to end: a report begun before a restart is finished in a new process."""
     photo = plant.photo("hazard.jpg", (200, 40, 40))
-    first = plant.shell("W02", f"/report\n!photo {photo}\n")
-    assert first.returncode == 0, first.stderr
+    with closing(plant.chat()) as before:
+        before.run("W02", "/report", f"!photo {photo}")
     # A new process: the half-told report is still there, in W02's language (English).
     second = plant.shell("W02", "/lang en\ndone\n!press 4\nnone\nWet floor near the exit\n"
                                 "!press 5\n!press 1\n!press 1\n")
@@ -109,71 +134,83 @@ def test_a_conversation_survives_a_restart_of_the_bot(plant: Plant) -> None:
 
 
 def test_the_audit_log_verifies_and_names_the_first_tampered_entry(plant: Plant) -> None:
-    done = plant.shell("W01", report_script(plant))
-    assert done.returncode == 0, done.stderr
+    """End to end: `safetyloop audit verify` in its own process, as an auditor runs it."""
+    with closing(plant.chat()) as chat:
+        chat.report()
     ok = plant.cli("audit", "verify")
     assert ok.returncode == 0 and "intact" in ok.stdout
 
-    import sqlite3
-
-    with sqlite3.connect(plant.home / "db.sqlite") as db:
+    with closing(sqlite3.connect(plant.home / "db.sqlite")) as db, db:
         db.execute("UPDATE audit_log SET actor = 'W02' WHERE seq = 1")
     broken = plant.cli("audit", "verify")
     assert broken.returncode == 1
     assert "entry 1" in broken.stderr
 
 
-def test_a_script_line_the_shell_cannot_understand_fails_the_run(plant: Plant) -> None:
-    done = plant.shell("W01", "/help\n!fly away\n")
-    assert done.returncode != 0
-    assert "line 2" in done.stderr
-    assert plant.shell("W01", "!wait 1h\n", sim=False).returncode != 0
-    assert plant.shell("NOBODY", "/help\n").returncode != 0
+def shell(chat: Chat, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+          person: str, script: str, *clock: str) -> tuple[int, str]:
+    """`safetyloop shell --as PERSON` fed `script`, in this process: its exit status, stderr."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(script))
+    capsys.readouterr()
+    code = main(["shell", "--as", person, *clock, "--database", chat.settings.database_url,
+                 "--config", str(chat.settings.plant_file)])
+    return code, capsys.readouterr().err
 
 
-def test_a_lead_reassigns_a_report_and_the_new_team_takes_it(plant: Plant) -> None:
-    script = report_script(plant) + "\n".join([
-        "!as TL-MECH",
+def test_a_script_line_the_shell_cannot_understand_fails_the_run(
+    chat: Chat, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, err = shell(chat, capsys, monkeypatch, "W01", "/help\n!fly away\n", "--clock", "sim")
+    assert code != 0
+    assert "line 2" in err
+    assert shell(chat, capsys, monkeypatch, "W01", "!wait 1h\n")[0] != 0
+    assert shell(chat, capsys, monkeypatch, "NOBODY", "/help\n", "--clock", "sim")[0] != 0
+
+
+def test_a_lead_reassigns_a_report_and_the_new_team_takes_it(chat: Chat) -> None:
+    code = chat.report().code
+    said = chat.run(
+        "TL-MECH",
         "!press 3",            # reassign
         "!press 1",            # 电气维修班 (ELEC)
         "!as TL-ELEC",
         "!press 1",            # accept
-    ]) + "\n"
-    done = plant.shell("W01", script)
-    assert done.returncode == 0, done.stderr
-    assert any(line.startswith("🆕") for line in lines_for(done.stdout, "TL-ELEC"))
-    assert any("已转派给 电气维修班" in line for line in lines_for(done.stdout, "W01"))
-    [ticket] = plant.tickets()
+    )
+    assigned = msg_until(ZH, "ticket.assigned", "card").splitlines()[0]
+    assert assigned in said.of("TL-ELEC")
+    assert msg(ZH, "reporter.reassign", code=code, team="电气维修班") in said.of("W01")
+    [ticket] = chat.records()
     assert (ticket["assignee_team"], ticket["status"]) == ("ELEC", "acknowledged")
 
 
-def test_a_duplicate_report_is_rejected_and_its_points_taken_back(plant: Plant) -> None:
-    first = plant.shell("W01", report_script(plant) + "!as SO1\n!press 1\n")
-    assert first.returncode == 0, first.stderr
-    [original] = plant.tickets()
-    second = plant.shell("W02", report_script(plant) + "!as SO1\n!press 1\n")  # valid: +10
-    assert second.returncode == 0, second.stderr
-    code = plant.tickets()[1]["code"]
-    judged = plant.shell("SO1", "\n".join([
+def test_a_duplicate_report_is_rejected_and_its_points_taken_back(chat: Chat) -> None:
+    original = chat.report().code
+    chat.run("SO1", "!press 1")
+    code = chat.report("W02").code
+    valid = chat.run("SO1", "!press 1")  # valid: +10
+    judged = chat.run(
+        "SO1",
         f"!button t:duplicate:{code}",
-        original["code"].lower(),          # people type codes as they like
+        original.lower(),                # people type codes as they like
         "!as W02",
         "/points",
-    ]) + "\n")
-    assert judged.returncode == 0, judged.stderr
-    said = lines_for(second.stdout + judged.stdout, "W02")
-    assert any("+10" in line for line in said) and any("-10" in line for line in said)
-    assert "⭐ You have 0 points." in said
-    assert any(f"duplicates {original['code']}" in line for line in said)
-    duplicate = plant.tickets()[1]
+    )
+    said = valid.of("W02") + judged.of("W02")
+    assert msg(EN, "points.changed", delta="+10", code=code, balance=10) in said
+    assert msg(EN, "points.changed", delta="-10", code=code, balance=0) in said
+    assert msg(EN, "points.balance", balance=0) in said
+    assert msg(EN, "reporter.duplicate", code=code, original=original) in said
+    duplicate = chat.records()[1]
     assert (duplicate["status"], duplicate["validity"], duplicate["points"]) == (
         "rejected", "duplicate", 0)
-    assert duplicate["duplicate_of"] == original["code"]
+    assert duplicate["duplicate_of"] == original
 
 
 def test_a_reassign_left_half_done_resumes_after_a_restart_with_its_buttons(plant: Plant) -> None:
-    first = plant.shell("W01", report_script(plant) + "!as TL-MECH\n!press 转派\n")
-    assert first.returncode == 0, first.stderr
+    """End to end: a question asked before a restart is answered in a new process."""
+    with closing(plant.chat()) as before:
+        before.report()
+        before.run("TL-MECH", "!press 转派")
     # A new process: the terminal has forgotten the buttons; the question has not.
     second = plant.shell("TL-MECH", "焊接班\n!press 1\n")
     assert second.returncode == 0, second.stderr
