@@ -1,12 +1,17 @@
-"""Telegram throughput: updates handled per second through the full adapter on the fake Bot API.
+"""Telegram throughput: updates handled per second, SafetyLoop beside a bare echo bot.
 
-Beside it, in the same run and on the same fake server, a bare python-telegram-bot echo
-bot (one MessageHandler that replies with the text) sets the baseline; the ratio between
-the two is the number to compare across machines. Each update is a command from a person
-of the demo plant; it is "handled" when its reply has reached the fake server (for the
-adapter: dedupe, identify, handler, outbox commit, delivery worker, sendMessage).
+Each row is a bot on the fake Bot API server in this process: a bare echo bot (one
+handler that replies with the text) sets the baseline for its framework, and SafetyLoop
+is measured against it — the full built-in adapter against a bare python-telegram-bot
+echo bot, and SafetyLoop mounted in an aiogram bot (`integrations.aiogram`) against a bare
+aiogram echo bot (and, for comparison, mounted in a PTB bot). The ratios are the numbers
+to compare across machines. Each update is a command from a person of the demo plant; it
+is "handled" when its reply has reached the fake server (for SafetyLoop: kept in the
+inbound queue, deduped, identified, handled, outbox committed, delivered, sendMessage).
+Every configuration runs `--runs` times, interleaved; the medians are reported, since a
+shared machine is noisy.
 
-    .venv/bin/python bench/telegram.py [--n 200]
+    .venv/bin/python bench/telegram.py [--n 200] [--runs 3] [--no-paced]
 """
 
 from __future__ import annotations
@@ -15,13 +20,13 @@ import argparse
 import asyncio
 import logging
 import os
+import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 # Run as a plain script, Python puts bench/ on the path, not the repo root the packages live
 # in; and this file's name would hide the `telegram` package: swap bench/ for the root.
@@ -33,12 +38,20 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
-from storage.plantfile import load_plant  # noqa: E402
+from bot.plantfile import read_plant  # noqa: E402
 from tests.e2e.telegram_harness import running  # noqa: E402
 from tests.fakes import FakeChat, FakeTelegram, FakeUser  # noqa: E402
 
 TOKEN = "123:ABC"
 PLANT = ROOT / "config" / "demo-plant.yaml"
+PTB_ECHO = "baseline: bare PTB echo bot"
+BUILTIN = "SafetyLoop built in (PTB), pacing lifted"
+PTB_MOUNT = "SafetyLoop mounted in a PTB bot"
+AIOGRAM_ECHO = "baseline: bare aiogram echo bot"
+AIOGRAM_MOUNT = "SafetyLoop mounted in an aiogram bot"
+PACED = "SafetyLoop built in, Telegram's 30/s pacing"
+# (SafetyLoop's row, the echo bot it is measured against)
+RATIOS = ((BUILTIN, PTB_ECHO), (AIOGRAM_MOUNT, AIOGRAM_ECHO), (PTB_MOUNT, PTB_ECHO))
 
 
 @dataclass(frozen=True)
@@ -51,16 +64,13 @@ class Row:
     def rate(self) -> float:
         return self.count / self.total_s if self.total_s else float("inf")
 
-    def line(self) -> str:
-        return f"{self.name:<44} {self.count:>6} {self.total_s:>8.3f} {self.rate:>10.1f}"
-
 
 def people(tg: FakeTelegram) -> list[tuple[FakeUser, FakeChat]]:
     """Everyone of the demo plant with a Telegram account, each in a DM with the bot."""
     out = []
-    for person in load_plant(PLANT).people:
-        if person.telegram_id is not None:
-            user = tg.user(person.telegram_id, person.name)
+    for person in read_plant(PLANT).people:
+        if "telegram" in person.accounts:
+            user = tg.user(int(person.accounts["telegram"]), person.name)
             out.append((user, tg.private_chat(user)))
     return out
 
@@ -81,7 +91,7 @@ async def measure(name: str, tg: FakeTelegram, n: int, text: str) -> Row:
     return Row(name, n, time.perf_counter() - started)
 
 
-async def echo_baseline(n: int) -> Row:
+async def ptb_echo(n: int) -> Row:
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None
         await update.effective_message.reply_text(update.effective_message.text or "")
@@ -94,53 +104,90 @@ async def echo_baseline(n: int) -> Row:
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0)
-            row = await measure("baseline: bare PTB echo bot", tg, n, "/points")
+            row = await measure(PTB_ECHO, tg, n, "/points")
             await application.updater.stop()
             await application.stop()
     return row
 
 
-async def adapter(folder: Path, n: int, *, per_second: float, label: str) -> Row:
-    """The full adapter, wired exactly as the end-to-end tests wire it."""
-    async with running(folder, telegram_messages_per_second=per_second) as h:
-        return await measure(label, h.tg, n, "/points")
+async def aiogram_echo(n: int) -> Row:
+    from aiogram import Bot, Dispatcher
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.types import Message
+
+    dispatcher = Dispatcher()
+
+    @dispatcher.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    async with FakeTelegram(token=TOKEN) as tg:
+        bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(tg.root)))
+        polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
+        await tg.wait_for(lambda: "getUpdates" in tg.calls, what="aiogram polling")
+        try:
+            return await measure(AIOGRAM_ECHO, tg, n, "/points")
+        finally:
+            await dispatcher.stop_polling()
+            await polling
 
 
-async def run(n: int, paced: bool) -> list[Row]:
+async def safetyloop(folder: Path, n: int, name: str, *, mount: str = "builtin",
+                     per_second: float = 1e6) -> Row:
+    """SafetyLoop wired exactly as the end-to-end tests wire it, built in or mounted."""
+    async with running(folder, mount, telegram_messages_per_second=per_second) as h:
+        return await measure(name, h.tg, n, "/points")
+
+
+async def run(n: int, runs: int, paced: bool) -> dict[str, list[Row]]:
+    rows: dict[str, list[Row]] = {}
     with tempfile.TemporaryDirectory(prefix="safetyloop-bench-") as tmp:
         folder = Path(tmp)
-        runs: list[Callable[[], Any]] = [
-            lambda: echo_baseline(n),
-            lambda: adapter(folder / "lifted", n, per_second=1e6,
-                            label="adapter: /points, pacing lifted"),
-        ]
+        configurations: dict[str, Callable[[int], Awaitable[Row]]] = {
+            PTB_ECHO: lambda _: ptb_echo(n),
+            BUILTIN: lambda i: safetyloop(folder / f"builtin-{i}", n, BUILTIN),
+            AIOGRAM_ECHO: lambda _: aiogram_echo(n),
+            AIOGRAM_MOUNT: lambda i: safetyloop(folder / f"aiogram-{i}", n, AIOGRAM_MOUNT,
+                                                mount="aiogram"),
+            PTB_MOUNT: lambda i: safetyloop(folder / f"ptb-{i}", n, PTB_MOUNT, mount="ptb"),
+        }
+        for i in range(runs):  # interleaved, so that a noisy minute hits every row alike
+            for name, make in configurations.items():
+                rows.setdefault(name, []).append(await make(i))
         if paced:
-            runs.append(lambda: adapter(folder / "paced", n, per_second=30,
-                                        label="adapter: /points, Telegram's 30/s pacing"))
-        return [await make() for make in runs]
+            rows[PACED] = [await safetyloop(folder / "paced", n, PACED, per_second=30)]
+    return rows
 
 
-def report(rows: list[Row]) -> None:
-    print(f"{'name':<44} {'N':>6} {'total s':>8} {'updates/s':>10}")
-    for row in rows:
-        print(row.line())
-    baseline, full = rows[0], rows[1]
-    print(f"\nadapter ÷ bare echo bot: {full.rate / baseline.rate:.3f} "
-          f"(one update through the adapter costs {baseline.rate / full.rate:.1f} echoes)")
+def median_rate(rows: list[Row]) -> float:
+    return statistics.median(row.rate for row in rows)
+
+
+def report(rows: dict[str, list[Row]]) -> None:
+    print(f"{'name':<44} {'N':>6} {'median/s':>9}  runs (updates/s)")
+    for name, measured in rows.items():
+        each = " ".join(f"{row.rate:.1f}" for row in measured)
+        print(f"{name:<44} {measured[0].count:>6} {median_rate(measured):>9.1f}  {each}")
+    print()
+    for ours, echo in RATIOS:
+        ratio = median_rate(rows[ours]) / median_rate(rows[echo])
+        print(f"{ours} ÷ {echo.removeprefix('baseline: ')}: {ratio:.3f}")
     print("an update counts when its reply has reached the fake server; setup excluded")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="updates per run (default 200)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each bot (default 3)")
     parser.add_argument("--no-paced", action="store_true",
                         help="skip the run at Telegram's real 30 messages/s")
     args = parser.parse_args(argv)
-    if args.n < 1:
-        parser.error("--n must be at least 1")
-    # PTB logs every getUpdates retry; the numbers are the point here.
+    if args.n < 1 or args.runs < 1:
+        parser.error("--n and --runs must be at least 1")
+    # The frameworks log every getUpdates retry and every update; the numbers are the point.
     logging.basicConfig(level=logging.WARNING)
-    report(asyncio.run(run(args.n, not args.no_paced)))
+    report(asyncio.run(run(args.n, args.runs, not args.no_paced)))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from bot.channels.base import Channel
 from bot.delivery import DeliveryWorker
-from bot.plantfile import read_plant
+from bot.plantfile import channel_keys, read_plant
 from bot.settings import Settings
 from core.bus import EventRegistry
 from core.dialog import Incoming
@@ -20,10 +20,11 @@ from core.ports import Clock
 from handlers import dispatcher, identity, notifications
 from handlers.context import Services
 from scheduler.clock import SystemClock
+from storage.blobs import FileBlobStore
 from storage.database import make_engine, upgrade
 from storage.inbound_queue import Inbound, SqlInboundQueue
 from storage.outbox_queue import SqlOutboxQueue
-from storage.photos import PhotoStore
+from storage.photos import FilePhotoStore
 from storage.uow import SqlUnitOfWork
 
 
@@ -133,15 +134,18 @@ def build_app(
     engine = engine or make_engine(settings.database_url)
     upgrade(engine)
     clock = clock or SystemClock()
-    photos = PhotoStore(settings.media_dir, max_bytes=settings.max_photo_bytes)
+    photos = FilePhotoStore(settings.media_dir, max_bytes=settings.max_photo_bytes)
+    blobs = FileBlobStore(settings.data_dir / "blobs")
     events = EventRegistry()
     services = Services(
         plant=plant, clock=clock, uow=lambda: SqlUnitOfWork(engine, events), photos=photos,
-        channels=tuple(channels), max_photo_bytes=settings.max_photo_bytes, events=events,
+        blobs=blobs, channels=tuple(channels), max_photo_bytes=settings.max_photo_bytes,
+        events=events,
+        plant_keys=channel_keys(),
     )
     notifications.subscribe(services)
     with services.uow() as uow:
         identity.seed(plant, uow)
         uow.commit()
-    worker = DeliveryWorker(SqlOutboxQueue(engine), channels, clock, photos)
+    worker = DeliveryWorker(SqlOutboxQueue(engine), channels, clock, photos, blobs=blobs)
     return App(engine, services, worker)

@@ -38,13 +38,14 @@ def _overrides(args: argparse.Namespace) -> dict[str, str]:
 def cmd_shell(args: argparse.Namespace) -> int:
     from bot.app import build_app
     from bot.channels.terminal import TerminalChannel
-    from bot.shell import Shell, ShellError, run_interactive, run_script
+    from bot.shell import Shell, ShellError, run_interactive, run_script, shell_channels
     from scheduler.clock import RunningSimClock
 
     settings = load_settings(_overrides(args))
-    terminal = TerminalChannel(lambda line: print(line, flush=True))
+    terminal = TerminalChannel(lambda line: print(line, flush=True),
+                               files=settings.data_dir / "files")
     clock = RunningSimClock() if args.clock == "sim" else None
-    app = build_app(settings, channels={"terminal": terminal}, clock=clock)
+    app = build_app(settings, channels=shell_channels(settings, terminal), clock=clock)
     try:
         shell = Shell(app, terminal, args.person, clock)
     except ShellError as exc:

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 
 from bot.channels.base import Channel, RetryLater, Undeliverable
 from bot.pictures import PictureDrawer
-from core.ports import Clock
+from core.messages import OutMessage
+from core.ports import BlobStore, Clock, PhotoStore
 from storage.outbox_queue import LEASE, Claimed, SqlOutboxQueue
-from storage.photos import PhotoStore
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ MAX_BACKOFF_S = 15.0
 WAKE_EVERY = timedelta(seconds=5)
 
 
+# Not a tenacity wait: a failed message is rescheduled in the outbox, not slept on, and its
+# attempts are counted in its row, so there is no retry loop here for tenacity to run.
 def backoff_s(attempts: int, jitter: float) -> float:
     """Seconds before the next try after `attempts` failures; `jitter` in [0, 1) spreads
     retries so that messages that failed together do not all come back together."""
@@ -44,10 +46,12 @@ class DeliveryWorker:
     def __init__(
         self, queue: SqlOutboxQueue, channels: Mapping[str, Channel], clock: Clock,
         photos: PhotoStore,
-        *, idle_s: float = 30.0, renew_s: float = LEASE.total_seconds() / 3,
+        *, blobs: BlobStore | None = None,
+        idle_s: float = 30.0, renew_s: float = LEASE.total_seconds() / 3,
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self.queue, self.channels, self.clock, self.photos = queue, channels, clock, photos
+        self.blobs = blobs
         self.pictures = PictureDrawer(photos)
         self.idle_s, self.renew_s, self.jitter = idle_s, renew_s, jitter
         self._wake = asyncio.Event()
@@ -106,7 +110,8 @@ class DeliveryWorker:
             image = None
             if message.image:
                 image = await asyncio.to_thread(self.photos.read, message.image)
-            external_id = await channel.send(message, image)
+            attachment = await self._attachment(message)
+            external_id = await channel.send(message, image, attachment)
         except RetryLater as wait:
             after = wait.after_s
             if after is None:
@@ -127,6 +132,17 @@ class DeliveryWorker:
         await asyncio.to_thread(self.queue.sent, item.id, self.clock.now(), external_id)
         await self._wake_channel(message.channel)  # it is up again: no need to wait out the backoff
         return True
+
+    async def _attachment(self, message: OutMessage) -> bytes | None:
+        """The attached file's bytes; a file that is not kept will never be: undeliverable."""
+        if message.attachment is None:
+            return None
+        if self.blobs is None:
+            raise Undeliverable("no blob store to read attachments from")
+        try:
+            return await asyncio.to_thread(self.blobs.read, message.attachment.key)
+        except (OSError, ValueError) as missing:
+            raise Undeliverable(f"attachment {message.attachment.name!r}: {missing}") from missing
 
     async def run(self) -> None:
         while True:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from core.photos import PhotoRejected
 from core.pictures import BeforeAfter
+from core.ports import PhotoStore
 from reports.before_after import before_after
-from storage.photos import PhotoRejected, PhotoStore
 
 log = logging.getLogger(__name__)
 

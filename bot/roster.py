@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.plantfile import read_plant
+from bot.plantfile import channel_keys, read_plant
 from storage.plantfile import PlantFileError
 from storage.roster import (
     Merge,
@@ -69,7 +69,7 @@ def propose(
         return 0
     print(merge.diff(str(plant_file)), end="", file=out)
     _summary(merge, source, out)
-    errors = validation_errors(plant_file, merge.after)
+    errors = validation_errors(plant_file, merge.after, channels=channel_keys())
     if errors:
         print("the merged plant.yaml would not pass validation; nothing written:", file=err)
         print("\n".join(f"  {line}" for line in errors), file=err)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from bot.channels.wecom import make_api
+from bot.channels.wecom import CHANNEL, USER_ID, make_api
 from bot.channels.wecom.api import WecomApi, WecomApiError, WecomError
 from bot.plantfile import read_plant
 from bot.roster import Ask, propose
@@ -57,11 +57,11 @@ def plan_roster(plant: Plant, roster: WecomRoster) -> RosterPlan:
     plan = RosterPlan()
     active = [m for m in roster.members if int(m.get("status") or 1) not in GONE]
     ids = _person_ids(plant, active)
-    leaders_known = {p.wecom_id.casefold(): p.id for p in plant.people if p.wecom_id} | ids
+    leaders_known = _by_userid(plant) | ids
     places = _Places(plant, roster.departments)
     for member in active:
         userid = str(member["userid"])
-        values: dict[str, FieldValue] = {"wecom_id": userid}
+        values: dict[str, FieldValue] = {USER_ID.key: userid}
         if member.get("name"):
             values["name"] = str(member["name"])
         department, team = places.of(member)
@@ -85,8 +85,8 @@ def plan_roster(plant: Plant, roster: WecomRoster) -> RosterPlan:
 
 def _person_ids(plant: Plant, members: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     """userid (case-folded) -> person id: by wecom_id, else by phone, else derived."""
-    by_wecom = {p.wecom_id.casefold(): p.id for p in plant.people if p.wecom_id}
-    by_phone = {p.phone: p.id for p in plant.people if p.phone and not p.wecom_id}
+    by_wecom = _by_userid(plant)
+    by_phone = {p.phone: p.id for p in plant.people if p.phone and not p.accounts.get(CHANNEL)}
     taken = set(plant.people_by_id)
     ids: dict[str, str] = {}
     for member in members:
@@ -96,6 +96,13 @@ def _person_ids(plant: Plant, members: Iterable[Mapping[str, Any]]) -> dict[str,
         ids[userid.casefold()] = known or _new_id(userid, taken)
         taken.add(ids[userid.casefold()])
     return ids
+
+
+def _by_userid(plant: Plant) -> dict[str, str]:
+    """WeCom UserID (case-folded) -> person id, for the people plant.yaml gives one."""
+    return {
+        userid.casefold(): p.id for p in plant.people if (userid := p.accounts.get(CHANNEL))
+    }
 
 
 def _new_id(userid: str, taken: set[str]) -> str:
@@ -154,7 +161,7 @@ def _match(items: Iterable[Named], wecom: Mapping[str, Any]) -> str | None:
 
 
 def _gone_notes(plant: Plant, members: Iterable[Mapping[str, Any]]) -> list[str]:
-    by_wecom = {p.wecom_id.casefold(): p.id for p in plant.people if p.wecom_id}
+    by_wecom = _by_userid(plant)
     gone = [m for m in members if int(m.get("status") or 1) in GONE]
     notes = [
         f"{by_wecom[key]} ({m['userid']}) {GONE[int(m['status'])]} in WeCom: left in plant.yaml; "

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
+from limits import parse_many
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 
 PREFIXES = ("SAFETYLOOP_", "")
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
@@ -61,6 +70,17 @@ class Settings(BaseModel):
     wecom_callback_path: str = "/wecom/callback"
     wecom_datum: str = "gcj02"
     wecom_max_callback_age_s: int = 300
+    # WeCom silently drops app messages past 30 a minute or 1000 an hour to one member.
+    wecom_user_rate_limit: str = "30/minute;1000/hour"
+    # A group's members may get 200 app messages a minute; one group is kept well below.
+    wecom_group_rate_limit: str = "20/minute"
+
+    @field_validator("wecom_user_rate_limit", "wecom_group_rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        """Refuse at start a limit that `limits` cannot read, e.g. "30/minute;1000/hour"."""
+        parse_many(value)
+        return value
 
     @field_validator("telegram_proxy_url")
     @classmethod
@@ -70,6 +90,9 @@ class Settings(BaseModel):
             check_proxy_url(value.get_secret_value())
         return value
 
+    # Every variable from_env saw, secrets included: private, so never in repr or dumps.
+    _environ: dict[str, str] = PrivateAttr(default_factory=dict)
+
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
@@ -78,17 +101,29 @@ class Settings(BaseModel):
     def max_photo_bytes(self) -> int:
         return self.max_photo_mb * 1024 * 1024
 
+    @property
+    def environ(self) -> Mapping[str, str]:
+        """The variables these settings were read from: a channel package reads its own there."""
+        return MappingProxyType(self._environ)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Read `SAFETYLOOP_DATABASE_URL` or `DATABASE_URL` style names; empty means unset."""
-        values: dict[str, str] = {}
-        for name in cls.model_fields:
-            for prefix in PREFIXES:
-                value = environ.get(prefix + name.upper(), "")
-                if value.strip():
-                    values[name] = value.strip()
-                    break
-        return cls.model_validate(values)
+        settings = cls.model_validate(env_values(cls.model_fields, environ))
+        settings._environ = dict(environ)
+        return settings
+
+
+def env_values(names: Iterable[str], environ: Mapping[str, str]) -> dict[str, str]:
+    """The value of each name that is set, as `SAFETYLOOP_NAME` or `NAME`; empty means unset."""
+    values: dict[str, str] = {}
+    for name in names:
+        for prefix in PREFIXES:
+            value = environ.get(prefix + name.upper(), "")
+            if value.strip():
+                values[name] = value.strip()
+                break
+    return values
 
 
 def describe(error: ValidationError) -> str:

@@ -7,18 +7,33 @@ each line every message anyone received is printed as `[PERSON] text`.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from bot.app import App
+from bot.channels import CHANNELS
+from bot.channels.base import Channel
 from bot.channels.terminal import TerminalChannel
+from bot.settings import Settings
 from core.dialog import Attachment, EventKind, Incoming
 from core.durations import parse_duration
 from core.geo import GeoPoint
 from scheduler import jobs
 from scheduler.clock import SettableClock
+
+
+def shell_channels(settings: Settings, terminal: TerminalChannel) -> dict[str, Channel]:
+    """The terminal, then every configured channel that only sends (e-mail when SMTP_HOST is
+    set): what the shell prints goes out there too."""
+    channels: dict[str, Channel] = {"terminal": terminal}
+    for name in CHANNELS:
+        sender = getattr(importlib.import_module(f"bot.channels.{name}"), "sender", None)
+        if sender is not None and (channel := sender(settings)) is not None:
+            channels[name] = channel
+    return channels
 
 
 class ShellError(Exception):

@@ -6,11 +6,13 @@ import hashlib
 import re
 from typing import Any
 
+from bot.channels.wecom import CHANNEL, GROUP_CHAT_ID, USER_ID
 from bot.channels.wecom.api import WecomApi, WecomApiError, WecomError
 from core.plant import Plant, Team
 from handlers.i18n import t
 
 _CHAT_ID = re.compile(r"[0-9A-Za-z]{1,32}")
+CHAT_KEY, USER_KEY = GROUP_CHAT_ID.key, USER_ID.key
 # Menu keys are the commands they run (see bot/channels/wecom/inbound.py).
 TOP_LEVEL = ("report", "my")
 UNDER_MORE = ("points", "rank", "help")
@@ -36,18 +38,19 @@ def team_members(plant: Plant, team: Team) -> list[str]:
         people.append(plant.person(department.head))
     ids: list[str] = []
     for person in people:
-        if person and person.wecom_id and person.wecom_id not in ids:
-            ids.append(person.wecom_id)
+        userid = person.accounts.get(CHANNEL) if person else None
+        if userid and userid not in ids:
+            ids.append(userid)
     return ids
 
 
 def chat_id_for(plant: Plant, team: Team) -> tuple[str, bool]:
     """(the team's group id, whether plant.yaml names it); a missing one is derived from the
     team's id, so a second run finds the group the first one made instead of making another."""
-    if team.wecom_chat_id:
-        return team.wecom_chat_id, True
+    if named := team.chats.get(CHANNEL):
+        return named, True
     base = re.sub(r"[^0-9A-Za-z]", "", team.id)
-    taken = {other.wecom_chat_id for other in plant.teams if other.id != team.id}
+    taken = {other.chats.get(CHANNEL) for other in plant.teams if other.id != team.id}
     chat_id = f"wr{base}"
     if base != team.id or len(chat_id) > 32 or chat_id in taken:
         chat_id = f"wr{base[:22]}{hashlib.sha256(team.id.encode()).hexdigest()[:8]}"
@@ -58,18 +61,18 @@ def paste_line(team: Team, chat_id: str, *, configured: bool) -> str:
     """The plant.yaml line that makes the group the team's, for the operator to paste."""
     where = f"under team {team.id} in plant.yaml"
     if configured:
-        return f"  {where} (already there): wecom_chat_id: {chat_id}"
-    return f"  paste {where}: wecom_chat_id: {chat_id}"
+        return f"  {where} (already there): {CHAT_KEY}: {chat_id}"
+    return f"  paste {where}: {CHAT_KEY}: {chat_id}"
 
 
 async def create_group(api: WecomApi, plant: Plant, team: Team) -> list[str]:
     """Create one team's group chat unless it exists; returns lines for the operator."""
     chat_id, configured = chat_id_for(plant, team)
     if not _CHAT_ID.fullmatch(chat_id):
-        return [f"{team.id}: wecom_chat_id {chat_id!r} must be 1-32 letters or digits"]
+        return [f"{team.id}: {CHAT_KEY} {chat_id!r} must be 1-32 letters or digits"]
     members = team_members(plant, team)
     if len(members) < 2:
-        return [f"{team.id}: a WeCom group needs at least 2 people with a wecom_id"]
+        return [f"{team.id}: a WeCom group needs at least 2 people with a {USER_KEY}"]
     if await _exists(api, chat_id):
         done = f"{team.id}: group {chat_id} exists"
     else:

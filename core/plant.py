@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from functools import cached_property
+from types import MappingProxyType
 
 from core.durations import parse_duration
 
@@ -47,6 +48,35 @@ class Named:
 
 
 @dataclass(frozen=True)
+class AccountKey:
+    """A plant.yaml key holding an id on one channel, and what its value must look like."""
+
+    key: str
+    whole_number: bool = False  # else text
+
+
+@dataclass(frozen=True)
+class ChannelKeys:
+    """The plant.yaml keys a channel owns; the loader files their values under its name.
+
+    `person` holds a person's account (kept in `Person.accounts`), `team` the id of the
+    team's group chat (kept in `Team.chats`).
+    """
+
+    channel: str
+    person: AccountKey | None = None
+    team: AccountKey | None = None
+
+
+def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping))
+
+
+def _no_ids() -> Mapping[str, str]:
+    return _frozen({})
+
+
+@dataclass(frozen=True)
 class Department(Named):
     head: str | None = None
 
@@ -55,8 +85,11 @@ class Department(Named):
 class Team(Named):
     department: str | None = None
     lead: str | None = None
-    telegram_chat_id: int | None = None
-    wecom_chat_id: str | None = None
+    # channel name -> the id of the team's group chat there, as that channel writes it
+    chats: Mapping[str, str] = field(default_factory=_no_ids, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "chats", _frozen(self.chats))
 
 
 @dataclass(frozen=True)
@@ -70,8 +103,11 @@ class Person:
     email: str | None = None
     superior: str | None = None
     lang: str | None = None
-    telegram_id: int | None = None
-    wecom_id: str | None = None
+    # channel name -> the person's user id there, as text
+    accounts: Mapping[str, str] = field(default_factory=_no_ids, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "accounts", _frozen(self.accounts))
 
     def has(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)
@@ -186,6 +222,9 @@ class Plant:
     categories: tuple[Category, ...] = ()
     sla: dict[Severity, SlaWindow] = field(default_factory=_default_sla)
     escalation: tuple[EscalationLevel, ...] = field(default_factory=_default_ladder)
+    # `escalation.email` in plant.yaml: the rung told of an escalation hears of it on every
+    # channel they have, so by e-mail too where they have an address.
+    escalation_everywhere: bool = True
     points: dict[Severity, int] = field(default_factory=_default_points)
 
     @cached_property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterator, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from core.plant import Person, Plant
 
 Problem = tuple[str, str]
+# Loose on purpose: the mail server has the last word; this catches a name or a typo.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def plant_problems(plant: Plant, *, languages: Collection[str] = ()) -> list[Problem]:
@@ -25,6 +28,7 @@ def plant_problems(plant: Plant, *, languages: Collection[str] = ()) -> list[Pro
         *_unknown_references(plant),
         *_outside_the_site(plant),
         *_leads_without_the_role(plant),
+        *_bad_emails(plant.people),
         *_superior_loops(plant.people),
         *_window_problems(plant),
         *_missing_roles(plant),
@@ -131,6 +135,14 @@ def _leads_without_the_role(plant: Plant) -> Iterator[Problem]:
                 f"{lead.id!r} does not have the role 'team_lead' (add it to their roles, "
                 "or choose another lead)",
             )
+
+
+def _bad_emails(people: tuple[Person, ...]) -> Iterator[Problem]:
+    """Warning mail goes to `email`: an address that cannot be one is better caught here."""
+    for i, person in enumerate(people):
+        if person.email and not _EMAIL.fullmatch(person.email):
+            yield (f"people[{i}].email",
+                   f"not an e-mail address: {person.email!r} (write name@domain)")
 
 
 def _superior_loops(people: tuple[Person, ...]) -> Iterator[Problem]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Literal, Protocol, Self
 
 from core.audit import AuditEntry
+from core.blobs import StoredFile
 from core.dialog import ChatKey, Conversation
+from core.mail import Mail
 from core.messages import OutMessage
+from core.photos import StoredPhoto
 from core.pictures import BeforeAfter
 from core.points import PointsChange
 from core.tickets import Status, Ticket, Validity
@@ -85,6 +88,69 @@ class Inbox(Protocol):
 class Outbox(Protocol):
     def put(self, message: OutMessage, at: datetime, *, picture: BeforeAfter | None = None) -> int:
         """Queue a message; a `picture` is drawn at delivery and sent as its image."""
+        ...
+
+
+class PhotoStore(Protocol):
+    """Photos kept by content: the original as sent and a metadata-free copy for chats."""
+
+    def store(self, data: bytes) -> StoredPhoto:
+        """Check, describe and keep a photo; raises `core.photos.PhotoRejected`."""
+        ...
+
+    def read(self, sha256: str, variant: Literal["orig", "chat"] = "chat") -> bytes:
+        """A stored photo's bytes; FileNotFoundError when it is not stored."""
+        ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+
+class BlobStore(Protocol):
+    """Files of any kind (PDF, XLSX, pictures) kept by content, to send with messages."""
+
+    def put(self, data: bytes, *, name: str, mime: str | None = None) -> StoredFile:
+        """Keep the bytes (the same bytes are kept once); the type is guessed from `name`."""
+        ...
+
+    def read(self, key: str) -> bytes:
+        """A kept file's bytes; FileNotFoundError when it is not kept."""
+        ...
+
+
+class Mailer(Protocol):
+    """Sends e-mail; raises `core.mail.MailDeferred` (try again later) or `MailRefused`."""
+
+    async def send(self, mail: Mail) -> str:
+        """Hand the mail to the mail server; returns its Message-ID."""
+        ...
+
+
+class TextRecognizer(Protocol):
+    """OCR: the lines of text on a photographed document (a certificate, a licence).
+
+    Slow (about a second a page) and CPU-bound: call it off the event loop and outside any
+    transaction, and let a person confirm what it read.
+    """
+
+    def lines(self, image: bytes, *, languages: Sequence[str] = ("zh-CN", "en")) -> list[str]:
+        ...
+
+
+@dataclass(frozen=True)
+class CompanyRecord:
+    """What a public company registry says about a company."""
+
+    credit_code: str  # the unified social credit code (统一社会信用代码)
+    name: str
+    status: str  # as the registry words it, e.g. "存续" (in business)
+    valid_until: date | None = None
+
+
+class RegistryCheck(Protocol):
+    """Looks a contractor company up in a public registry by its unified social credit code."""
+
+    async def company(self, credit_code: str) -> CompanyRecord | None:
+        """The registry's record; None when the registry knows no such company."""
         ...
 
 

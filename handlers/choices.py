@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from core.dialog import Conversation, EventKind, Incoming, button_data, parse_button
+from core.buttons import DialogButton, decode, encode
+from core.dialog import Conversation, EventKind, Incoming, Offered
 from core.messages import Button, OutMessage
 from handlers.context import ButtonSpec, Turn
 from handlers.i18n import label, t
-
-OFFERED = "offered"
 
 
 def offer(
@@ -25,9 +24,9 @@ def offer(
 ) -> None:
     """Ask `key` with one button per (catalog key or plain label, value), and remember them."""
     rev = turn.conversation.rev
-    shown = [[label(turn.lang, text), value] for text, value in choices]
-    turn.conversation.data[OFFERED] = {"rev": rev, "choices": shown}
-    buttons = [(text, button_data(rev, value)) for text, value in choices]
+    shown = tuple((label(turn.lang, text), value) for text, value in choices)
+    turn.conversation.data.offered = Offered(rev, shown)
+    buttons = [(text, encode(DialogButton(rev, value))) for text, value in choices]
     _reply(turn, key, buttons, image=image, values=values)
 
 
@@ -37,16 +36,16 @@ def offered(turn: Turn) -> list[tuple[str, str]]:
 
 
 def _offered(conversation: Conversation, rev: int) -> list[tuple[str, str]]:
-    record = conversation.data.get(OFFERED)
-    if not isinstance(record, dict) or record.get("rev") != rev or rev != conversation.rev:
+    record = conversation.data.offered
+    if record is None or record.rev != rev or rev != conversation.rev:
         return []
-    return [(str(shown), str(value)) for shown, value in record.get("choices", [])]
+    return list(record.choices)
 
 
 def refuse(turn: Turn, key: str, **values: object) -> None:
     """Say why the answer was not taken, with the step's buttons shown again."""
     rev = turn.conversation.rev
-    buttons = [(shown, button_data(rev, value)) for shown, value in offered(turn)]
+    buttons = [(shown, encode(DialogButton(rev, value))) for shown, value in offered(turn)]
     _reply(turn, key, buttons, values=values)
 
 
@@ -67,11 +66,11 @@ def choose(turn: Turn, event: Incoming) -> str | None:
     (after saying so).
     """
     if event.kind is EventKind.BUTTON:
-        pressed = parse_button(event.button)
-        if pressed is None or pressed[0] != turn.conversation.rev:
+        pressed = decode(event.button)
+        if not isinstance(pressed, DialogButton) or pressed.rev != turn.conversation.rev:
             turn.reply("button.stale")
             return None
-        return pressed[1]
+        return pressed.value
     if event.kind is not EventKind.TEXT:
         return None
     typed = event.text.strip()
@@ -96,17 +95,17 @@ def mark_served(turn: Turn, conversation: Conversation | None) -> None:
     event = turn.event
     if event.kind is not EventKind.BUTTON or not event.handle:
         return
-    pressed = parse_button(event.button)
-    if pressed is None:
+    pressed = decode(event.button)
+    if not isinstance(pressed, DialogButton):
         return
-    shown = event.text.strip() or _shown_label(conversation, *pressed)
+    shown = event.text.strip() or _shown_label(conversation, pressed)
     stamp = Button(t(turn.lang, "choice.chosen", label=shown).strip(), event.button)
     message = OutMessage(channel=event.channel, address=event.chat, text="",
                          person=turn.person.id, buttons=(stamp,), edit=event.handle)
     turn.uow.outbox.put(message, turn.services.clock.now())
 
 
-def _shown_label(conversation: Conversation | None, rev: int, value: str) -> str:
+def _shown_label(conversation: Conversation | None, pressed: DialogButton) -> str:
     """The label a button had, when its channel did not say: known for the current step."""
-    choices = _offered(conversation, rev) if conversation is not None else []
-    return next((shown for shown, offered_value in choices if offered_value == value), "")
+    choices = _offered(conversation, pressed.rev) if conversation is not None else []
+    return next((shown for shown, value in choices if value == pressed.value), "")

@@ -6,14 +6,14 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from core.blobs import StoredFile
 from core.bus import EventRegistry
 from core.dialog import Conversation, Incoming
 from core.messages import Button, OutMessage
 from core.pictures import BeforeAfter
-from core.plant import Person, Plant
-from core.ports import Clock, UnitOfWork
+from core.plant import ChannelKeys, Person, Plant
+from core.ports import BlobStore, Clock, PhotoStore, UnitOfWork
 from handlers.i18n import label, t
-from storage.photos import PhotoStore
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +31,22 @@ class Services:
     clock: Clock
     uow: Callable[[], UnitOfWork]
     photos: PhotoStore
+    blobs: BlobStore
     channels: Sequence[str] = ("terminal",)
     dm_links: dict[str, str] = field(default_factory=dict)
     max_photo_bytes: int = 20 * 1024 * 1024
     # Who follows which domain event; its units of work dispatch to it before committing.
     events: EventRegistry = field(default_factory=EventRegistry)
+    # The plant.yaml keys each channel owns, as the bot registered them at start-up.
+    plant_keys: Sequence[ChannelKeys] = ()
+
+    def team_chat_key(self, channel: str) -> str | None:
+        """The plant.yaml key that names a team's group chat on `channel`, if it has groups."""
+        return next(
+            (keys.team.key for keys in self.plant_keys
+             if keys.channel == channel and keys.team is not None),
+            None,
+        )
 
 
 class Notifier:
@@ -48,50 +59,57 @@ class Notifier:
         return self.uow.directory.language(person) or self.services.plant.language_of(person)
 
     def address(self, person: str) -> tuple[str, str] | None:
+        """The one channel (and address there) a message for a person goes to."""
+        return next(iter(self.addresses(person)), None)
+
+    def addresses(self, person: str) -> list[tuple[str, str]]:
+        """Every active channel that reaches a person: the one they last used, then the others
+        in the order the channels were started."""
         active = self.services.channels
         known = {c: a for c, a in self.uow.directory.addresses(person).items() if c in active}
         if "terminal" in active and self.services.plant.person(person):
             known.setdefault("terminal", person)
         last = self.uow.directory.last_channel(person)
-        if last in known:
-            return last, known[last]
-        for channel in active:
-            if channel in known:
-                return channel, known[channel]
-        return None
+        order = sorted(active, key=lambda channel: channel != last)  # stable: the rest keep theirs
+        return [(channel, known[channel]) for channel in order if channel in known]
 
     def to_person(
         self, person: str, key: str, *, buttons: Sequence[ButtonSpec] = (),
         image: str | None = None, ticket: str | None = None, edit: str | None = None,
-        picture: BeforeAfter | None = None,
-        values: Mapping[str, object] = NO_VALUES, **more: object,
+        picture: BeforeAfter | None = None, attachment: StoredFile | None = None,
+        everywhere: bool = False, values: Mapping[str, object] = NO_VALUES, **more: object,
     ) -> None:
-        """Queue a message for a person on the channel that reaches them, in their language.
+        """Queue a message for a person on the channel that reaches them, in their language;
+        `everywhere`, on every channel they have (a notice that must not be missed).
 
         Template values come as keywords, or as `values` when a caller passes them on. A
         `picture` is drawn at delivery and sent as the image.
         """
-        target = self.address(person)
-        if target is None:
+        targets = self.addresses(person)[: None if everywhere else 1]
+        if not targets:
             log.warning("no channel reaches %s; message %s not queued", person, key)
-            return
-        self.to_chat(
-            *target, self.language(person), key, person=person, buttons=buttons,
-            image=image, ticket=ticket, edit=edit, picture=picture, values={**values, **more},
-        )
+        lang = self.language(person)
+        for channel, address in targets:
+            self.to_chat(
+                channel, address, lang, key, person=person, buttons=buttons, image=image,
+                ticket=ticket, edit=edit, picture=picture, attachment=attachment,
+                values={**values, **more},
+            )
 
     def to_chat(
         self, channel: str, address: str, lang: str, key: str, *, person: str | None = None,
         buttons: Sequence[ButtonSpec] = (), image: str | None = None,
         ticket: str | None = None, edit: str | None = None, request_contact: bool = False,
-        picture: BeforeAfter | None = None,
+        picture: BeforeAfter | None = None, group: bool = False,
+        attachment: StoredFile | None = None,
         values: Mapping[str, object] = NO_VALUES, **more: object,
     ) -> None:
         message = OutMessage(
             channel=channel, address=address, person=person,
             text=t(lang, key, **values, **more),
             buttons=tuple(Button(label(lang, text), data) for text, data in buttons),
-            image=image, ticket=ticket, edit=edit, request_contact=request_contact,
+            image=image, ticket=ticket, edit=edit, request_contact=request_contact, group=group,
+            attachment=attachment, lang=lang,
         )
         self.uow.outbox.put(message, self.services.clock.now(), picture=picture)
 
@@ -103,12 +121,11 @@ class Notifier:
         if team is None:
             return
         lang = self.services.plant.language
-        groups = {"telegram": team.telegram_chat_id, "wecom": team.wecom_chat_id}
-        for channel, chat in groups.items():
-            if chat is not None and channel in self.services.channels:
+        for channel, chat in team.chats.items():
+            if channel in self.services.channels:
                 self.to_chat(
-                    channel, f"group:{chat}" if channel == "wecom" else str(chat), lang, key,
-                    buttons=buttons, image=image, ticket=ticket, values=values,
+                    channel, chat, lang, key, buttons=buttons, image=image, ticket=ticket,
+                    group=True, values=values,
                 )
 
 

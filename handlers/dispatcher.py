@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from core.buttons import DialogButton, LinkButton, PageButton, TicketButton, decode, encode
 from core.dialog import EventKind, Flow, Incoming
 from core.ports import UnitOfWork
 from handlers import choices, identity, ticket_actions, worklist
@@ -21,8 +22,8 @@ from handlers.ticket_actions import FOLLOW_UP
 
 log = logging.getLogger(__name__)
 
-FLOWS: dict[str, Flow[Any, Turn]] = {flow.name: flow for flow in (REPORT, FOLLOW_UP)}
-STARTERS: dict[str, Flow[Any, Turn]] = {"report": REPORT}
+FLOWS: dict[str, Flow[Any, Turn, Any]] = {flow.name: flow for flow in (REPORT, FOLLOW_UP)}
+STARTERS: dict[str, Flow[Any, Turn, Any]] = {"report": REPORT}
 
 
 def handle(services: Services, event: Incoming) -> None:
@@ -77,7 +78,10 @@ def _route(turn: Turn) -> None:
     conversation = turn.uow.conversations.get(chat_key(turn))
     if conversation is not None:
         flow = FLOWS.get(conversation.flow)
-        if flow is None or conversation.expired(turn.services.clock.now(), flow.timeout):
+        # A conversation saved by another version may name a step or hold a record this one
+        # cannot read: it ends, as an expired one does.
+        if (flow is None or conversation.expired(turn.services.clock.now(), flow.timeout)
+                or not flow.resume(conversation)):
             turn.uow.conversations.delete(conversation.key)
             turn.reply("conversation.expired")
             conversation = None
@@ -85,15 +89,16 @@ def _route(turn: Turn) -> None:
     if event.kind is EventKind.COMMAND:
         _command(turn, conversation is not None)
         return
-    if event.kind is EventKind.BUTTON and event.button.startswith("t:"):
-        parsed = ticket_actions.parse(event.button)
-        if parsed is None:
-            turn.reply("button.stale")
-        else:
-            ticket_actions.press(turn, *parsed)
+    pressed = decode(event.button) if event.kind is EventKind.BUTTON else None
+    if isinstance(pressed, TicketButton):
+        ticket_actions.press(turn, pressed.action, pressed.code)
         return
-    if event.kind is EventKind.BUTTON and event.button.startswith(worklist.PAGE_PREFIX):
-        worklist.press_page(turn, event.button)
+    if isinstance(pressed, PageButton):
+        worklist.press_page(turn, pressed)
+        return
+    # Only a dialog button goes on to the conversation; a link or garbage is answered here.
+    if event.kind is EventKind.BUTTON and not isinstance(pressed, DialogButton):
+        turn.reply("button.stale")
         return
     if conversation is None:
         turn.reply("button.stale" if event.kind is EventKind.BUTTON else "hint.idle")
@@ -126,6 +131,6 @@ def _command(turn: Turn, in_conversation: bool) -> None:
 def _hand_off_to_dm(turn: Turn, name: str) -> None:
     """Group chats stay quiet: the conversation itself happens in a direct chat."""
     link = turn.services.dm_links.get(turn.event.channel)
-    buttons = [("button.open_dm", f"url:{link}?start={name}")] if link else []
+    buttons = [("button.open_dm", encode(LinkButton(f"{link}?start={name}")))] if link else []
     turn.reply("group.use_dm", buttons=buttons)
 

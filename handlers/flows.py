@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TypeVar
 
-from core.dialog import ChatKey, Conversation, Flow
+from core.dialog import ChatKey, Conversation, Flow, Record
 from handlers.context import Turn
+
+S = TypeVar("S", bound=Enum)
+R = TypeVar("R", bound=Record)
 
 
 def chat_key(turn: Turn) -> ChatKey:
@@ -15,12 +18,13 @@ def chat_key(turn: Turn) -> ChatKey:
 
 
 def start_flow(
-    turn: Turn, flow: Flow[Any, Turn], *, at: Enum | None = None, data: dict[str, Any] | None = None
+    turn: Turn, flow: Flow[S, Turn, R], *, at: S | None = None, record: R | None = None,
 ) -> None:
-    """Replace whatever conversation this chat had with a new one of `flow`."""
+    """Replace whatever conversation this chat had with a new one of `flow`, holding `record`
+    (by default the flow's empty record)."""
     turn.conversation = Conversation(
         key=chat_key(turn), flow=flow.name, step="", updated_at=turn.services.clock.now(),
-        data=dict(data or {}), rev=1,
+        data=flow.record() if record is None else record, rev=1,
     )
     flow.begin(turn, at)
     save_or_end(turn, ended=False)

@@ -13,13 +13,12 @@ from handlers.context import Notifier, Services
 
 def roster_bindings(plant: Plant) -> list[tuple[str, str, str]]:
     """(channel, external id, person) for every account named in plant.yaml."""
-    bindings = []
-    for person in plant.people:
-        if person.telegram_id is not None:
-            bindings.append(("telegram", str(person.telegram_id), person.id))
-        if person.wecom_id:
-            bindings.append(("wecom", person.wecom_id, person.id))
-    return bindings
+    return [
+        (channel, account, person.id)
+        for person in plant.people
+        for channel, account in person.accounts.items()
+        if account
+    ]
 
 
 def seed(plant: Plant, uow: UnitOfWork) -> None:

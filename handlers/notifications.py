@@ -92,11 +92,17 @@ def _points_changed(notify: Notifier, event: PointsChanged) -> None:
     )
 
 
-def _card_to(notify: Notifier, person: str, ticket: Ticket, key: str, **values: object) -> None:
+def _card_to(
+    notify: Notifier, person: str, ticket: Ticket, key: str, *, everywhere: bool = False,
+    **values: object,
+) -> None:
     lang = notify.language(person)
     notify.to_person(
-        person, key, buttons=render.work_buttons(ticket), image=_first_photo(ticket),
-        ticket=ticket.code, card=render.card(notify.services.plant, ticket, lang), values=values,
+        person, key, image=_first_photo(ticket),
+        buttons=render.ticket_buttons(notify.services.plant, ticket, reader=person,
+                                      among=render.WORK),
+        ticket=ticket.code, card=render.card(notify.services.plant, ticket, lang),
+        everywhere=everywhere, values=values,
     )
 
 
@@ -129,13 +135,15 @@ def _opened(notify: Notifier, ticket: Ticket, event: TicketOpened) -> None:
         _card_to(notify, lead, ticket, "ticket.assigned")
     plant = notify.services.plant
     notify.to_team_groups(
-        ticket.team, "ticket.assigned", buttons=render.work_buttons(ticket),
+        ticket.team, "ticket.assigned",
+        buttons=render.ticket_buttons(plant, ticket, among=render.WORK),
         image=_first_photo(ticket), ticket=ticket.code,
         card=render.card(plant, ticket, plant.language),
     )
     for officer in _safety_officers(notify):
         notify.to_person(
-            officer, "ticket.validate", buttons=render.validation_buttons(ticket),
+            officer, "ticket.validate",
+            buttons=render.ticket_buttons(plant, ticket, reader=officer, among=render.JUDGE),
             image=_first_photo(ticket), ticket=ticket.code, photos=len(ticket.photos),
             card=render.card(plant, ticket, notify.language(officer)),
         )
@@ -145,10 +153,12 @@ def _opened(notify: Notifier, ticket: Ticket, event: TicketOpened) -> None:
 
 
 def _escalated(notify: Notifier, ticket: Ticket, event: TicketEscalated) -> None:
-    """The rung above is asked to act; the team and the reporter hear that it went up."""
+    """The rung above is asked to act, on every channel they have unless the plant says
+    otherwise; the team and the reporter hear that it went up."""
     plant = notify.services.plant
     for person in event.recipients:
-        _card_to(notify, person, ticket, "ticket.escalated", level=event.level)
+        _card_to(notify, person, ticket, "ticket.escalated", level=event.level,
+                 everywhere=plant.escalation_everywhere)
     lead = _team_lead(notify, ticket)
     if lead and lead not in event.recipients:
         to = "、".join(render.person_name(plant, p) for p in event.recipients) or "-"
@@ -175,7 +185,8 @@ def _resolved(notify: Notifier, ticket: Ticket, event: TicketResolved) -> None:
     plant = notify.services.plant
     for officer in _safety_officers(notify):
         notify.to_person(
-            officer, "ticket.verify", buttons=render.work_buttons(ticket), picture=picture,
+            officer, "ticket.verify", picture=picture,
+            buttons=render.ticket_buttons(plant, ticket, reader=officer, among=render.WORK),
             ticket=ticket.code, card=render.card(plant, ticket, notify.language(officer)),
         )
 
@@ -202,7 +213,8 @@ def _rejected(notify: Notifier, ticket: Ticket, event: TicketRejected) -> None:
     for officer in _safety_officers(notify):
         if officer != event.actor:
             notify.to_person(
-                officer, "officer.decide", buttons=render.decision_buttons(ticket),
+                officer, "officer.decide",
+                buttons=render.ticket_buttons(plant, ticket, reader=officer, among=render.DECIDE),
                 image=_first_photo(ticket), ticket=ticket.code, code=ticket.code, actor=actor,
                 reason=event.reason or "", card=render.card(plant, ticket,
                                                             notify.language(officer)),

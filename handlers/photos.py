@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from core.dialog import EventKind, Incoming
+from core.photos import PhotoRejected, StoredPhoto
 from handlers.context import Turn
-from storage.photos import PhotoRejected, StoredPhoto
 
 
 def accept(turn: Turn, event: Incoming) -> StoredPhoto | None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core import escalation
+from core.buttons import TicketButton, encode
 from core.plant import Plant
-from core.tickets import Action, Status, Ticket
+from core.services import ActionRefused, check_allowed
+from core.tickets import Action, Status, Ticket, state_allows
 from handlers.context import ButtonSpec
 from handlers.i18n import t
 
@@ -86,26 +89,34 @@ def line(plant: Plant, ticket: Ticket, lang: str) -> str:
     )
 
 
-def work_buttons(ticket: Ticket) -> list[ButtonSpec]:
-    """What the team can do next with the ticket, as buttons."""
-    actions = {
-        Status.REPORTED: (Action.ACCEPT, Action.REJECT, Action.REASSIGN),
-        Status.ACKNOWLEDGED: (Action.START, Action.REJECT, Action.REASSIGN),
-        Status.IN_PROGRESS: (Action.DONE,),
-        Status.RESOLVED: (Action.CLOSE, Action.REOPEN),
-    }.get(ticket.status, ())
-    return [action_button(action, ticket.code) for action in actions]
+# Which actions a card offers, each tuple in the order its buttons appear; which of them
+# show comes from the transition table, for the ticket as it is and the person reading.
+WORK = (Action.ACCEPT, Action.START, Action.DONE, Action.REJECT, Action.REASSIGN,
+        Action.CLOSE, Action.REOPEN)
+JUDGE = (Action.VALID, Action.DUPLICATE, Action.INVALID)
+DECIDE = (Action.UPHOLD, Action.OVERRULE)  # the safety officer's answer to a team's rejection
+EVERY_ACTION = (*WORK, *JUDGE, *DECIDE)
 
 
-def validation_buttons(ticket: Ticket) -> list[ButtonSpec]:
-    actions = (Action.VALID, Action.DUPLICATE, Action.INVALID)
-    return [action_button(action, ticket.code) for action in actions]
+def ticket_buttons(
+    plant: Plant, ticket: Ticket, *, reader: str | None = None,
+    among: Sequence[Action] = EVERY_ACTION,
+) -> list[ButtonSpec]:
+    """The actions among `among` the transition table allows on the ticket as it is now, as
+    buttons; with a `reader`, only those that person may take (a group card has no reader)."""
+    return [action_button(action, ticket.code) for action in among
+            if _allowed(plant, ticket, action, reader)]
 
 
-def decision_buttons(ticket: Ticket) -> list[ButtonSpec]:
-    """The safety officer's answer to a team's rejection."""
-    return [action_button(action, ticket.code) for action in (Action.UPHOLD, Action.OVERRULE)]
+def _allowed(plant: Plant, ticket: Ticket, action: Action, reader: str | None) -> bool:
+    if reader is None:
+        return state_allows(action, ticket)
+    try:  # the very check a press goes through: role, state and validity
+        check_allowed(plant, reader, action, ticket)
+    except ActionRefused:
+        return False
+    return True
 
 
 def action_button(action: Action, code: str) -> ButtonSpec:
-    return f"action.{action}", f"t:{action}:{code}"
+    return f"action.{action}", encode(TicketButton(action, code))

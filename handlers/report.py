@@ -10,15 +10,14 @@ photos are expected is kept, and its own step is then skipped.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
 
-from core.dialog import END, STAY, EventKind, Flow, Incoming, Step
-from core.geo import GeoPoint
+from core.dialog import END, STAY, EventKind, Flow, Incoming, Outcome, Step
 from core.plant import Severity
-from core.services import OpenTicket, open_ticket
+from core.services import open_ticket
 from handlers import places, render, report_photos
 from handlers.choices import choose, offer, refuse
 from handlers.context import Turn
+from handlers.drafts import LocationSource, ReportDraft
 
 URGENCIES = (Severity.GENERAL, Severity.SERIOUS)
 NONE_WORDS = {"none", "无", "没有", "-", "no"}
@@ -35,12 +34,16 @@ class Report(Enum):
     EDIT = "edit"
 
 
-def _data(turn: Turn) -> dict[str, Any]:
-    return turn.conversation.data
+# What a step returns: the next state, END or STAY.
+Next = Report | Outcome
 
 
-def _then(turn: Turn, natural: Report) -> str:
-    return Report.CONFIRM.name if _data(turn).get("editing") else natural.name
+def _draft(turn: Turn) -> ReportDraft:
+    return REPORT.record_of(turn)
+
+
+def _then(turn: Turn, natural: Report) -> Report:
+    return Report.CONFIRM if _draft(turn).editing else natural
 
 
 # -- photo ---------------------------------------------------------------
@@ -49,17 +52,17 @@ def _ask_photo(turn: Turn) -> None:
     turn.reply("report.ask_photo")
 
 
-def _take_photo(turn: Turn, event: Incoming) -> str:
-    return _after_photos(turn) if report_photos.take(turn, event) else STAY
+def _take_photo(turn: Turn, event: Incoming) -> Next:
+    return _after_photos(turn) if report_photos.take(turn, _draft(turn), event) else STAY
 
 
-def _after_photos(turn: Turn) -> str:
-    data = _data(turn)
-    exif = data.pop("exif_location", None)
-    if exif and "area" not in data:
-        area = places.area_at(turn.plant, GeoPoint(exif[0], exif[1]))
+def _after_photos(turn: Turn) -> Report:
+    draft = _draft(turn)
+    exif, draft.exif_location = draft.exif_location, None
+    if exif and draft.area is None:
+        area = places.area_at(turn.plant, exif)
         if area:
-            data.update(area=area, location=exif, location_source="exif")
+            draft.area, draft.location, draft.location_source = area, exif, LocationSource.EXIF
             turn.reply("report.location_from_photo",
                        area=render.area_name(turn.plant, area, turn.lang))
             return _then(turn, Report.EQUIPMENT)
@@ -72,8 +75,8 @@ def _ask_location(turn: Turn) -> None:
     offer(turn, "report.ask_location", [(a.label(turn.lang), a.id) for a in turn.plant.areas])
 
 
-def _take_location(turn: Turn, event: Incoming) -> str:
-    data = _data(turn)
+def _take_location(turn: Turn, event: Incoming) -> Next:
+    draft = _draft(turn)
     if event.kind is EventKind.LOCATION and event.location is not None:
         point = event.location
         area = places.area_at(turn.plant, point)
@@ -81,7 +84,7 @@ def _take_location(turn: Turn, event: Incoming) -> str:
             km = places.distance_from_site_m(turn.plant, point) / 1000 if point.is_valid() else 0
             refuse(turn, "report.location_off_site", km=f"{km:.1f}")
             return STAY
-        data.update(location=[point.lat, point.lon, point.accuracy_m], location_source="message")
+        draft.location, draft.location_source = point, LocationSource.MESSAGE
     else:
         choice = choose(turn, event)
         area = places.area_by_text(turn.plant, choice) if choice else None
@@ -91,15 +94,13 @@ def _take_location(turn: Turn, event: Incoming) -> str:
             elif event.kind is not EventKind.BUTTON:
                 refuse(turn, "report.location_expected")
             return STAY
-        data.update(location_source="area")
-        data.pop("location", None)
-    if data.get("area") != area:
-        data["area"] = area
-        equipment = turn.plant.equipment_by_code.get(str(data.get("equipment") or "").upper())
+        draft.location, draft.location_source = None, LocationSource.AREA
+    if draft.area != area:
+        draft.area = area
+        equipment = turn.plant.equipment_by_code.get((draft.equipment or "").upper())
         if equipment and equipment.area != area:
-            data.pop("equipment", None)
-            data.pop("equipment_given", None)
-            return Report.EQUIPMENT.name
+            draft.equipment = None
+            return Report.EQUIPMENT
     turn.reply("report.area_set", area=render.area_name(turn.plant, area, turn.lang))
     return _then(turn, Report.EQUIPMENT)
 
@@ -107,36 +108,37 @@ def _take_location(turn: Turn, event: Incoming) -> str:
 # -- equipment -----------------------------------------------------------
 
 def _ask_equipment(turn: Turn) -> None:
-    kit = turn.plant.equipment_in(_data(turn)["area"])[:5]
+    kit = turn.plant.equipment_in(_draft(turn).area or "")[:5]
     choices = [(e.code, e.code) for e in kit] + [("button.no_equipment", "none")]
     offer(turn, "report.ask_equipment", choices, examples=", ".join(e.code for e in kit) or "-")
 
 
-def _take_equipment(turn: Turn, event: Incoming) -> str:
+def _take_equipment(turn: Turn, event: Incoming) -> Next:
     choice = choose(turn, event)
     if choice is None:
         if event.kind is not EventKind.BUTTON:
             refuse(turn, "report.equipment_expected")
         return STAY
-    data = _data(turn)
+    draft = _draft(turn)
     if choice.lower() in NONE_WORDS:
-        data["equipment"], data["equipment_given"] = None, True
+        draft.equipment = None
         return _after_equipment(turn)
     equipment = turn.plant.equipment_by_code.get(choice.upper())
-    area = data["area"]
+    area = draft.area or ""
     if equipment is None or equipment.area != area:
         here = ", ".join(e.code for e in turn.plant.equipment_in(area)) or "-"
         key = "report.equipment_unknown" if equipment is None else "report.equipment_elsewhere"
         elsewhere = render.area_name(turn.plant, equipment.area, turn.lang) if equipment else ""
         refuse(turn, key, code=choice[:40], options=here, elsewhere=elsewhere)
         return STAY
-    data["equipment"], data["equipment_given"] = equipment.code, True
+    draft.equipment = equipment.code
     return _after_equipment(turn)
 
 
-def _after_equipment(turn: Turn) -> str:
+def _after_equipment(turn: Turn) -> Report:
     """The description is asked unless it was typed while the photos were coming."""
-    return _then(turn, Report.CATEGORY if "description" in _data(turn) else Report.DESCRIPTION)
+    typed = _draft(turn).description is not None
+    return _then(turn, Report.CATEGORY if typed else Report.DESCRIPTION)
 
 
 # -- description, category, urgency -------------------------------------
@@ -145,12 +147,12 @@ def _ask_description(turn: Turn) -> None:
     turn.reply("report.ask_description")
 
 
-def _take_description(turn: Turn, event: Incoming) -> str:
+def _take_description(turn: Turn, event: Incoming) -> Next:
     text = event.text.strip() if event.kind is EventKind.TEXT else ""
     if not report_photos.is_description(text):
         turn.reply("report.description_invalid")
         return STAY
-    _data(turn)["description"] = text
+    _draft(turn).description = text
     return _then(turn, Report.CATEGORY)
 
 
@@ -158,7 +160,7 @@ def _ask_category(turn: Turn) -> None:
     offer(turn, "report.ask_category", [(c.label(turn.lang), c.id) for c in turn.plant.categories])
 
 
-def _take_category(turn: Turn, event: Incoming) -> str:
+def _take_category(turn: Turn, event: Incoming) -> Next:
     choice = choose(turn, event)
     categories = turn.plant.categories_by_id
     match = next((c.id for c in categories.values()
@@ -167,7 +169,7 @@ def _take_category(turn: Turn, event: Incoming) -> str:
         if choice is not None:
             refuse(turn, "report.category_invalid")
         return STAY
-    _data(turn)["category"] = match
+    _draft(turn).category = match
     return _then(turn, Report.URGENCY)
 
 
@@ -175,40 +177,46 @@ def _ask_urgency(turn: Turn) -> None:
     offer(turn, "report.ask_urgency", [(f"severity.{s}", s.value) for s in URGENCIES])
 
 
-def _take_urgency(turn: Turn, event: Incoming) -> str:
+def _take_urgency(turn: Turn, event: Incoming) -> Next:
     choice = choose(turn, event)
     match = next((s for s in URGENCIES if choice in (s.value, turn.text(f"severity.{s}"))), None)
     if match is None:
         if choice is not None:
             refuse(turn, "report.urgency_invalid")
         return STAY
-    _data(turn)["urgency"] = match.value
-    return Report.CONFIRM.name
+    _draft(turn).urgency = match
+    return Report.CONFIRM
 
 
 # -- confirm and edit ----------------------------------------------------
 
 def _ask_confirm(turn: Turn) -> None:
-    data, plant, lang = _data(turn), turn.plant, turn.lang
-    data.pop("editing", None)
+    draft, plant, lang = _draft(turn), turn.plant, turn.lang
+    draft.editing = False
+    # Every field is there on the way here; only a damaged saved draft lacks one (see below).
     offer(
         turn, "report.summary",
         [("button.submit", "submit"), ("button.edit", "edit"), ("button.cancel", "cancel")],
-        photos=len(data["photos"]),
-        area=render.area_name(plant, data["area"], lang),
-        location=turn.text(f"location.{data.get('location_source', 'area')}"),
-        equipment=data.get("equipment") or turn.text("equipment.none"),
-        description=data["description"],
-        category=render.category_name(plant, data["category"], lang),
-        urgency=turn.text(f"severity.{data['urgency']}"),
-        image=data["photos"][0],
+        photos=len(draft.photos),
+        area=render.area_name(plant, draft.area or "-", lang),
+        location=turn.text(f"location.{draft.location_source}"),
+        equipment=draft.equipment or turn.text("equipment.none"),
+        description=draft.description or "-",
+        category=render.category_name(plant, draft.category or "-", lang),
+        urgency=turn.text(f"severity.{draft.urgency}") if draft.urgency else "-",
+        image=draft.photos[0] if draft.photos else None,
     )
 
 
-def _take_confirm(turn: Turn, event: Incoming) -> str:
+# The step that asks for each field of the draft.
+ASKED_BY = {"photos": Report.PHOTO, "area": Report.LOCATION, "description": Report.DESCRIPTION,
+            "category": Report.CATEGORY, "urgency": Report.URGENCY}
+
+
+def _take_confirm(turn: Turn, event: Incoming) -> Next:
     choice = choose(turn, event)
     if choice == "edit":
-        return Report.EDIT.name
+        return Report.EDIT
     if choice == "cancel":
         turn.reply("report.cancelled")
         return END
@@ -216,23 +224,12 @@ def _take_confirm(turn: Turn, event: Incoming) -> str:
         if choice is not None:
             refuse(turn, "report.confirm_expected")
         return STAY
-    _submit(turn)
+    draft = _draft(turn)
+    command = draft.command(turn.person.id)
+    if command is None:  # a draft saved by another version lost a field: ask for it again
+        return ASKED_BY[draft.missing()[0]]
+    open_ticket(command, uow=turn.uow, plant=turn.plant, clock=turn.services.clock)
     return END
-
-
-def _submit(turn: Turn) -> None:
-    data = _data(turn)
-    location = data.get("location")
-    point = GeoPoint(*location) if location else None
-    open_ticket(
-        OpenTicket(
-            reporter=turn.person.id, area=data["area"], category=data["category"],
-            urgency=Severity(data["urgency"]), description=data["description"],
-            photos=tuple(data["photos"]), equipment=data.get("equipment"),
-            location=point, location_source=data.get("location_source", "area"),
-        ),
-        uow=turn.uow, plant=turn.plant, clock=turn.services.clock,
-    )
 
 
 EDITABLE = (Report.PHOTO, Report.LOCATION, Report.EQUIPMENT, Report.DESCRIPTION,
@@ -243,23 +240,25 @@ def _ask_edit(turn: Turn) -> None:
     offer(turn, "report.ask_edit", [(f"field.{s.value}", s.value) for s in EDITABLE])
 
 
-def _take_edit(turn: Turn, event: Incoming) -> str:
+def _take_edit(turn: Turn, event: Incoming) -> Next:
     choice = choose(turn, event)
     step = next((s for s in EDITABLE if s.value == choice), None)
     if step is None:
         if choice is not None:
             refuse(turn, "report.edit_invalid")
         return STAY
-    _data(turn)["editing"] = True
+    draft = _draft(turn)
+    draft.editing = True
     if step is Report.PHOTO:
-        _data(turn)["photos"] = []
-    return step.name
+        draft.photos = []
+    return step
 
 
-REPORT: Flow[Report, Turn] = Flow(
+REPORT: Flow[Report, Turn, ReportDraft] = Flow(
     name="report",
     states=Report,
     start=Report.PHOTO,
+    record=ReportDraft,
     steps={
         Report.PHOTO: Step(_ask_photo, _take_photo),
         Report.LOCATION: Step(_ask_location, _take_location),

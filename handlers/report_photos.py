@@ -7,6 +7,7 @@ from core.dialog import EventKind, Incoming
 from handlers import photos
 from handlers.choices import choose, offer
 from handlers.context import ButtonSpec, Turn
+from handlers.drafts import ReportDraft
 
 MAX_PHOTOS = 5
 DONE_WORDS = {"next", "完成", "done", "ok"}
@@ -19,45 +20,43 @@ def is_description(text: str) -> bool:
     return 4 <= len(text) <= 1000
 
 
-def take(turn: Turn, event: Incoming) -> bool:
+def take(turn: Turn, draft: ReportDraft, event: Incoming) -> bool:
     """Take one event of the photo step; True once the photos are done."""
     if event.kind in (EventKind.BUTTON, EventKind.TEXT):
-        return _take_text(turn, event)
+        return _take_text(turn, draft, event)
     stored = photos.accept(turn, event)
     if stored is None:
         return False
-    data = turn.conversation.data
-    taken: list[str] = data.setdefault("photos", [])
+    taken = draft.photos
     if stored.sha256 in taken:
         offer(turn, "report.photo_duplicate", [PHOTOS_DONE], count=len(taken))
         return False
     taken.append(stored.sha256)
-    if stored.gps and "location" not in data:
-        data["exif_location"] = [stored.gps.lat, stored.gps.lon]
+    if stored.gps and draft.location is None:
+        draft.exif_location = stored.gps
     if len(taken) >= MAX_PHOTOS:
         return True
     offer(turn, "report.photo_received", [PHOTOS_DONE], count=len(taken))
     return False
 
 
-def _take_text(turn: Turn, event: Incoming) -> bool:
-    data = turn.conversation.data
+def _take_text(turn: Turn, draft: ReportDraft, event: Incoming) -> bool:
     choice = choose(turn, event)
     if choice is None:
         return False
     done = choice.casefold() in DONE_WORDS
-    if done and data.get("photos"):
+    if done and draft.photos:
         return True
     # People often type the description right after the photo: keep the first one.
-    if not done and "description" not in data and is_description(choice):
-        data["description"] = choice
+    if not done and draft.description is None and is_description(choice):
+        draft.description = choice
         preview = choice if len(choice) <= PREVIEW else choice[:PREVIEW - 1] + "…"
-        if data.get("photos"):
+        if draft.photos:
             offer(turn, "report.description_kept_more", [PHOTOS_DONE], description=preview)
         else:
             turn.reply("report.description_kept", description=preview)
         return False
-    if data.get("photos"):
+    if draft.photos:
         offer(turn, "report.photo_more", [PHOTOS_DONE])
     else:
         turn.reply("report.photo_needed")

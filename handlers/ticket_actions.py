@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import Enum
 
-from core.dialog import END, STAY, EventKind, Flow, Incoming, Step
+from core.dialog import END, STAY, EventKind, Flow, Incoming, Outcome, Step
 from core.ports import TicketFilter
 from core.services import ActionRefused, ActOnTicket, act_on_ticket, check_allowed
 from core.tickets import OPEN_STATUSES, Action, Ticket
 from handlers import choices, photos, render
 from handlers.context import Turn
+from handlers.drafts import FollowUpDraft
 from handlers.flows import start_flow
 
 
@@ -36,14 +37,12 @@ NEEDS = {
     Action.DUPLICATE: FollowUp.ORIGINAL,
     Action.OVERRULE: FollowUp.REASON,  # then the team that takes the work back
 }
+# What a step returns: the next state, END or STAY.
+Next = FollowUp | Outcome
 
 
-def parse(data: str) -> tuple[Action, str] | None:
-    prefix, _, rest = data.partition(":")
-    verb, _, code = rest.partition(":")
-    if prefix != "t" or verb not in Action.__members__.values() or not code:
-        return None
-    return Action(verb), code
+def _draft(turn: Turn) -> FollowUpDraft:
+    return FOLLOW_UP.record_of(turn)
 
 
 def press(turn: Turn, action: Action, code: str) -> None:
@@ -56,9 +55,8 @@ def press(turn: Turn, action: Action, code: str) -> None:
         turn.reply(f"refused.{refused.reason}", code=code)
         return
     if action in NEEDS:
-        start_flow(in_private(turn), FOLLOW_UP, at=NEEDS[action], data={
-            "code": code, "action": action.value, "handle": turn.event.handle,
-        })
+        draft = FollowUpDraft(code=code, action=action, handle=turn.event.handle)
+        start_flow(in_private(turn), FOLLOW_UP, at=NEEDS[action], record=draft)
         return
     perform(turn, ActOnTicket(code=code, action=action, actor=turn.person.id),
             handle=turn.event.handle)
@@ -91,44 +89,43 @@ def perform(turn: Turn, command: ActOnTicket, *, handle: str = "") -> bool:
     return True
 
 
-def _finish(turn: Turn, **extra: str | None) -> str:
-    data = turn.conversation.data
-    command = ActOnTicket(
-        code=data["code"], action=Action(data["action"]), actor=turn.person.id, **extra
-    )
-    perform(turn, command, handle=data.get("handle", ""))
+def _finish(turn: Turn, **extra: str | None) -> Next:
+    draft = _draft(turn)
+    command = ActOnTicket(code=draft.code, action=draft.action, actor=turn.person.id, **extra)
+    perform(turn, command, handle=draft.handle)
     return END
 
 
 def _ask_photo(turn: Turn) -> None:
-    turn.reply("followup.after_photo", code=turn.conversation.data["code"])
+    turn.reply("followup.after_photo", code=_draft(turn).code)
 
 
-def _take_photo(turn: Turn, event: Incoming) -> str:
+def _take_photo(turn: Turn, event: Incoming) -> Next:
     stored = photos.accept(turn, event)
     return _finish(turn, after_photo=stored.sha256) if stored else STAY
 
 
 def _ask_reason(turn: Turn) -> None:
-    turn.reply("followup.reason", code=turn.conversation.data["code"])
+    turn.reply("followup.reason", code=_draft(turn).code)
 
 
-def _take_reason(turn: Turn, event: Incoming) -> str:
+def _take_reason(turn: Turn, event: Incoming) -> Next:
     reason = event.text.strip()
     if event.kind is not EventKind.TEXT or not 2 <= len(reason) <= 500:
         turn.reply("followup.reason_invalid")
         return STAY
-    if Action(turn.conversation.data["action"]) is Action.OVERRULE:
-        turn.conversation.data["reason"] = reason
-        return FollowUp.TEAM.name
+    draft = _draft(turn)
+    if draft.action is Action.OVERRULE:
+        draft.reason = reason
+        return FollowUp.TEAM
     return _finish(turn, reason=reason)
 
 
 def _ask_team(turn: Turn) -> None:
-    data, lang = turn.conversation.data, turn.lang
-    current = turn.uow.tickets.get(data["code"])
+    draft, lang = _draft(turn), turn.lang
+    current = turn.uow.tickets.get(draft.code)
     teams = turn.plant.teams
-    if Action(data["action"]) is Action.OVERRULE:
+    if draft.action is Action.OVERRULE:
         # Back to the team that rejected it is the usual answer, so it comes first.
         ordered = sorted(teams, key=lambda team: current is None or team.id != current.team)
         key = "followup.overrule_team"
@@ -136,10 +133,10 @@ def _ask_team(turn: Turn) -> None:
         ordered = [team for team in teams if current is None or team.id != current.team]
         key = "followup.team"
     choices.offer(turn, key, [(team.label(lang), team.id) for team in ordered],
-                  code=data["code"])
+                  code=draft.code)
 
 
-def _take_team(turn: Turn, event: Incoming) -> str:
+def _take_team(turn: Turn, event: Incoming) -> Next:
     choice = choices.choose(turn, event)
     if choice is None:
         if event.kind is not EventKind.BUTTON:  # a stale press was answered already
@@ -151,11 +148,11 @@ def _take_team(turn: Turn, event: Incoming) -> str:
     if team is None:
         choices.refuse(turn, "followup.team_invalid")
         return STAY
-    return _finish(turn, team=team, reason=turn.conversation.data.get("reason"))
+    return _finish(turn, team=team, reason=_draft(turn).reason)
 
 
 def _ask_original(turn: Turn) -> None:
-    code = turn.conversation.data["code"]
+    code = _draft(turn).code
     ticket = turn.uow.tickets.get(code)
     candidates = _duplicate_candidates(turn, ticket) if ticket else []
     if not candidates:
@@ -175,13 +172,13 @@ def _duplicate_candidates(turn: Turn, ticket: Ticket, most: int = 5) -> list[Tic
     return others[:most]
 
 
-def _take_original(turn: Turn, event: Incoming) -> str:
+def _take_original(turn: Turn, event: Incoming) -> Next:
     choice = choices.choose(turn, event)
     if choice is None:
         if event.kind is not EventKind.BUTTON:
             choices.refuse(turn, "followup.original_invalid", code="-")
         return STAY
-    original, code = choice.strip().upper(), turn.conversation.data["code"]
+    original, code = choice.strip().upper(), _draft(turn).code
     if original == code:
         choices.refuse(turn, "refused.duplicate_of_itself")
         return STAY
@@ -191,10 +188,11 @@ def _take_original(turn: Turn, event: Incoming) -> str:
     return _finish(turn, duplicate_of=original)
 
 
-FOLLOW_UP: Flow[FollowUp, Turn] = Flow(
+FOLLOW_UP: Flow[FollowUp, Turn, FollowUpDraft] = Flow(
     name="follow_up",
     states=FollowUp,
     start=FollowUp.REASON,
+    record=FollowUpDraft,
     steps={
         FollowUp.AFTER_PHOTO: Step(_ask_photo, _take_photo),
         FollowUp.REASON: Step(_ask_reason, _take_reason),

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
 
 from core import escalation
+from core.buttons import PageButton, Scope, ScopeKind, encode
 from core.plant import Person, Plant, Role
 from core.ports import TicketFilter, TicketRepository
-from core.services import ActionRefused, check_allowed
-from core.tickets import (
-    OPEN_STATUSES,
-    TRANSITIONS,
-    UNDECIDED,
-    Action,
-    Status,
-    Ticket,
-    Validity,
-)
+from core.tickets import OPEN_STATUSES, UNDECIDED, Status, Ticket, Validity
 from handlers import render
 from handlers.context import ButtonSpec, Turn
 from handlers.places import area_by_text
@@ -29,7 +20,6 @@ TODO_CARDS = 10
 # Each kind reads at most this many tickets: enough to count, far more than anyone reads.
 TODO_SCAN = 200
 PAGE_SIZE = 10
-PAGE_PREFIX = "o:"
 
 _SAFETY_STAFF = (Role.SAFETY_OFFICER, Role.SAFETY_MANAGER)
 _OPEN_LIST_ROLES = (*_SAFETY_STAFF, Role.DEPARTMENT_HEAD, Role.ADMIN)
@@ -48,19 +38,7 @@ class Kind(StrEnum):
 
 def buttons_for(plant: Plant, person: Person, ticket: Ticket) -> list[ButtonSpec]:
     """Exactly the actions this person may take on the ticket as it is now, as buttons."""
-    return [
-        render.action_button(action, ticket.code)
-        for action in TRANSITIONS if _allowed(plant, person, action, ticket)
-    ]
-
-
-def _allowed(plant: Plant, person: Person, action: Action, ticket: Ticket) -> bool:
-    # The very check a press goes through: role (may_act), state and validity.
-    try:
-        check_allowed(plant, person.id, action, ticket)
-    except ActionRefused:
-        return False
-    return True
+    return render.ticket_buttons(plant, ticket, reader=person.id)
 
 
 def is_overdue(plant: Plant, ticket: Ticket, now: datetime) -> bool:
@@ -150,18 +128,15 @@ def todo(turn: Turn) -> None:
         )
 
 
-# A scope of /open: ("a", area id) or ("t", team id); None stands for the whole plant.
-Scope = tuple[str, str]
-
-
+# A scope of /open is an area or a team; None stands for the whole plant.
 def scope_by_text(plant: Plant, text: str) -> Scope | None:
     """An area or a team by its id or name; None when nothing is called that."""
     if area := area_by_text(plant, text):
-        return "a", area
+        return Scope(ScopeKind.AREA, area)
     wanted = text.casefold()
     for team in plant.teams:
         if wanted in (team.id.casefold(), team.name.casefold(), team.name_en.casefold()):
-            return "t", team.id
+            return Scope(ScopeKind.TEAM, team.id)
     return None
 
 
@@ -190,41 +165,31 @@ def open_list(turn: Turn) -> None:
     show_page(turn, scope, 1 if page is None else page)
 
 
-def press_page(turn: Turn, data: str) -> None:
+def press_page(turn: Turn, pressed: PageButton) -> None:
     """The next-page button, checked again: it may be old, or forged."""
-    parsed = parse_page_button(turn.plant, data)
-    if parsed is None:
+    if pressed.scope is not None and not _known(turn.plant, pressed.scope):
         turn.reply("button.stale")
         return
     if not may_list_open(turn.person):
         turn.reply("open.not_for_you")
         return
-    show_page(turn, *parsed)
+    show_page(turn, pressed.scope, pressed.page)
 
 
-def parse_page_button(plant: Plant, data: str) -> tuple[Scope | None, int] | None:
-    """`o:PAGE`, `o:PAGE:a:AREA` or `o:PAGE:t:TEAM`; None unless it names a known scope."""
-    page_text, _, rest = data.removeprefix(PAGE_PREFIX).partition(":")
-    page = _page_number(page_text)
-    if page is None:
-        return None
-    if not rest:
-        return None, page
-    kind, _, key = rest.partition(":")
-    known: dict[str, Collection[str]] = {"a": plant.areas_by_id, "t": plant.teams_by_id}
-    return ((kind, key), page) if key in known.get(kind, ()) else None
+def _known(plant: Plant, scope: Scope) -> bool:
+    places = plant.areas_by_id if scope.kind is ScopeKind.AREA else plant.teams_by_id
+    return scope.key in places
 
 
 def page_button(page: int, scope: Scope | None) -> ButtonSpec:
-    data = f"{PAGE_PREFIX}{page}" + (f":{scope[0]}:{scope[1]}" if scope else "")
-    return "button.next_page", data
+    return "button.next_page", encode(PageButton(page, scope))
 
 
 def show_page(turn: Turn, scope: Scope | None, page: int) -> None:
     where = TicketFilter(
         statuses=OPEN_STATUSES,
-        area=scope[1] if scope and scope[0] == "a" else None,
-        teams=(scope[1],) if scope and scope[0] == "t" else None,
+        area=scope.key if scope and scope.kind is ScopeKind.AREA else None,
+        teams=(scope.key,) if scope and scope.kind is ScopeKind.TEAM else None,
     )
     total = turn.uow.tickets.count(where)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -258,10 +223,9 @@ def _open_line(turn: Turn, ticket: Ticket, now: datetime) -> str:
 def _scope_name(turn: Turn, scope: Scope | None) -> str:
     if scope is None:
         return turn.text("open.scope_all")
-    kind, key = scope
-    if kind == "a":
-        return render.area_name(turn.plant, key, turn.lang)
-    return render.team_name(turn.plant, key, turn.lang)
+    if scope.kind is ScopeKind.AREA:
+        return render.area_name(turn.plant, scope.key, turn.lang)
+    return render.team_name(turn.plant, scope.key, turn.lang)
 
 
 def _options(turn: Turn) -> str:

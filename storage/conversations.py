@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from core.dialog import ChatKey, Conversation
+from core.dialog import ChatKey, Conversation, StoredRecord
 from storage.tables import ConversationRow
 
 
@@ -18,7 +18,8 @@ class SqlConversationRepository:
             return None
         return Conversation(
             key=key, flow=row.flow, step=row.step, updated_at=row.updated_at,
-            data=dict(row.data), rev=row.rev,
+            data=StoredRecord.from_data(row.data if isinstance(row.data, dict) else {}),
+            rev=row.rev,
         )
 
     def save(self, conversation: Conversation) -> None:
@@ -30,7 +31,7 @@ class SqlConversationRepository:
                 flow=conversation.flow, step=conversation.step,
             )
         row.flow, row.step, row.rev = conversation.flow, conversation.step, conversation.rev
-        row.data = dict(conversation.data)
+        row.data = conversation.data.to_data()
         row.updated_at = conversation.updated_at
         self.session.add(row)
 

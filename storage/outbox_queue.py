@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from core.blobs import StoredFile
 from core.messages import Button, OutMessage
 from core.pictures import BeforeAfter
 from storage.lease_owner import LeaseOwner, this_process
@@ -33,6 +34,8 @@ class Claimed:
 def _message(row: OutboxRow) -> OutMessage:
     payload: dict[str, Any] = dict(row.payload)
     payload["buttons"] = tuple(Button(**b) for b in payload.get("buttons", ()))
+    if attachment := payload.get("attachment"):
+        payload["attachment"] = StoredFile(**attachment)
     return OutMessage(
         channel=row.channel, address=row.address, person=row.person, ticket=row.ticket, **payload
     )

@@ -1,26 +1,26 @@
-"""Content-addressed photo store: originals kept as sent, metadata-free chat copies beside them."""
+"""Content-addressed photo store: originals kept as sent, metadata-free chat copies beside them.
+
+Implements `core.ports.PhotoStore`; its refusals and results are the domain's (`core.photos`).
+"""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import math
-import os
 import re
 import stat
-import tempfile
 import threading
 import warnings
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from core.geo import GeoPoint
+from core.photos import PhotoProblem, PhotoRejected, StoredPhoto
+from storage.files import write_atomic
 
 Variant = Literal["orig", "chat"]
 
@@ -45,33 +45,7 @@ _OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
 _WARNINGS_LOCK = threading.Lock()
 
 
-class PhotoProblem(StrEnum):
-    TOO_LARGE = "too_large"
-    NOT_AN_IMAGE = "not_an_image"
-    TOO_MANY_PIXELS = "too_many_pixels"
-    BROKEN = "broken"
-    UNSUPPORTED = "unsupported"
-
-
-class PhotoRejected(Exception):
-    """A photo the store refuses to keep; nothing was written."""
-
-    def __init__(self, reason: PhotoProblem) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class StoredPhoto:
-    sha256: str
-    width: int
-    height: int
-    format: str
-    gps: GeoPoint | None
-    taken_at: datetime | None
-
-
-class PhotoStore:
+class FilePhotoStore:
     """Photos on disk under root/ab/abcdef….{orig,jpg}, named by the SHA-256 of the original."""
 
     def __init__(
@@ -125,8 +99,8 @@ class PhotoStore:
         folder = self._root / sha[:2]
         folder.mkdir(parents=True, exist_ok=True)
         # Original last: its presence is what says the pair is complete.
-        _write_atomic(self.path(sha, "chat"), chat)
-        _write_atomic(self.path(sha, "orig"), data)
+        write_atomic(self.path(sha, "chat"), chat)
+        write_atomic(self.path(sha, "orig"), data)
         return photo
 
     def read(self, sha256: str, variant: Variant = "chat") -> bytes:
@@ -277,18 +251,3 @@ def _aware(stamp: Any, offset: Any) -> datetime | None:
         return datetime.strptime(stamp.strip("\x00 "), "%Y:%m:%d %H:%M:%S").replace(tzinfo=tz)
     except ValueError:
         return None
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write beside the target and rename, so readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

@@ -7,7 +7,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Collection, Hashable, Iterator, Mapping
+from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,9 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from core.plant import Plant
+from core.plant import ChannelKeys, Plant
+from storage.plant_accounts import channel_keys_by_holder, file_accounts, map_fields
+from storage.plant_escalation import read_escalation
 
 Loc = tuple[str | int, ...]
 _SEGMENT = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
@@ -47,10 +49,14 @@ class PlantFileError(Exception):
         return "\n".join(self.messages())
 
 
-def load_plant(path: Path, *, languages: Collection[str] = ()) -> Plant:
+def load_plant(
+    path: Path, *, languages: Collection[str] = (), channels: Sequence[ChannelKeys] = ()
+) -> Plant:
     """Read, validate and cross-check a plant file; raise PlantFileError listing every problem.
 
     `languages` are those the bot has message catalogs for; empty skips that check.
+    `channels` declare the keys each chat channel adds to people and teams; without them
+    those keys are unknown.
     """
     try:
         text = path.read_text(encoding="utf-8-sig")  # -sig: Windows editors like to add a BOM
@@ -66,14 +72,20 @@ def load_plant(path: Path, *, languages: Collection[str] = ()) -> Plant:
         got = "the file is empty" if data is None else f"got {_describe(data)}"
         raise PlantFileError(path, [("", f"expected key: value pairs at the top level; {got}")])
 
-    errors = [(_dotted(loc), message) for loc, message in _unknown_keys(data, Plant, ())]
+    data, escalation_errors, as_written = read_escalation(data)
+    extra = channel_keys_by_holder(channels)
+    errors = [(_dotted(loc), message) for loc, message in _unknown_keys(data, Plant, (), extra)]
+    filed, wrong_ids = file_accounts(data, channels, _message)
+    errors += [(_dotted(loc), message) for loc, message in wrong_ids]
     plant: Plant | None = None
     try:
-        plant = _adapter().validate_python(data)
+        plant = _adapter().validate_python(filed)
     except ValidationError as exc:
         errors += [(_dotted(e["loc"]), _message(e)) for e in exc.errors(include_url=False)]
-    if plant is not None:
+    if plant is not None and not wrong_ids:  # as when the file itself would not validate
         errors += plant.problems(languages=languages)
+    errors = [(as_written(where), message) for where, message in errors]
+    errors += [(_dotted(loc), message) for loc, message in escalation_errors]
     if errors:
         where = {path_: _line_of(path_, lines) for path_, _ in errors}
         errors.sort(key=lambda e: where[e[0]] or 0)  # file order reads best; stable otherwise
@@ -82,10 +94,12 @@ def load_plant(path: Path, *, languages: Collection[str] = ()) -> Plant:
     return plant
 
 
-def check_plant_file(path: Path, *, languages: Collection[str] = ()) -> list[str]:
+def check_plant_file(
+    path: Path, *, languages: Collection[str] = (), channels: Sequence[ChannelKeys] = ()
+) -> list[str]:
     """The formatted error lines for a plant file; empty when it is valid."""
     try:
-        load_plant(path, languages=languages)
+        load_plant(path, languages=languages, channels=channels)
     except PlantFileError as exc:
         return exc.messages()
     return []
@@ -176,26 +190,43 @@ def _fields(cls: type) -> dict[str, Any]:
     return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
 
 
-def _unknown_keys(data: object, tp: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    """Keys the target dataclasses do not have: pydantic would drop them without a word."""
+def _unknown_keys(
+    data: object, tp: Any, loc: Loc, extra: Mapping[type, list[str]]
+) -> Iterator[tuple[Loc, str]]:
+    """Keys the target dataclasses do not have: pydantic would drop them without a word.
+
+    `extra` are the channels' keys a dataclass also accepts.
+    """
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
         real = [a for a in args if a is not type(None)]
         if len(real) == 1:
-            yield from _unknown_keys(data, real[0], loc)
+            yield from _unknown_keys(data, real[0], loc, extra)
     elif isinstance(tp, type) and dataclasses.is_dataclass(tp) and isinstance(data, dict):
-        known = _fields(tp)
+        known, channel_keys = _fields(tp), extra.get(tp, [])
         for key, value in data.items():
             if key in known:
-                yield from _unknown_keys(value, known[key], (*loc, key))
-            else:
-                yield (*loc, str(key)), f"unknown key {key!r}{_suggest(str(key), list(known))}"
+                yield from _unknown_keys(value, known[key], (*loc, key), extra)
+            elif key not in channel_keys:
+                allowed = _allowed(tp, channel_keys)
+                yield (*loc, str(key)), f"unknown key {key!r}{_suggest(str(key), allowed)}"
     elif origin is tuple and isinstance(data, list):
         for i, item in enumerate(data):
-            yield from _unknown_keys(item, args[0], (*loc, i))
+            yield from _unknown_keys(item, args[0], (*loc, i), extra)
     elif origin is dict and isinstance(data, dict):
         for key, value in data.items():
-            yield from _unknown_keys(value, args[1], (*loc, str(key)))
+            yield from _unknown_keys(value, args[1], (*loc, str(key)), extra)
+
+
+def _allowed(tp: type, channel_keys: list[str]) -> list[str]:
+    """The keys to offer: the channels' keys stand in for the map they fill, the usual way."""
+    fields = list(_fields(tp))
+    field = map_fields().get(tp)
+    if not channel_keys or field not in fields:
+        return fields
+    at = fields.index(field)
+    others = [key for key in channel_keys if key not in fields]  # `email` is a field too
+    return [*fields[:at], *others, *fields[at + 1:]]
 
 
 def _suggest(key: str, known: list[str]) -> str:

@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
+from core.plant import ChannelKeys
 from storage.plantfile import PlantFileError, load_plant
 
 # The order of a person's keys in plant.yaml; a key a person lacks is inserted at its place.
@@ -186,13 +187,18 @@ def _move_trailing_comment(
     )
 
 
-def validation_errors(path: Path, text: str) -> list[str]:
-    """load_plant's errors for `text` saved as `path`, checked on a temporary copy."""
+def validation_errors(
+    path: Path, text: str, *, channels: Sequence[ChannelKeys] = ()
+) -> list[str]:
+    """load_plant's errors for `text` saved as `path`, checked on a temporary copy.
+
+    `channels` declare the chat channels' keys, as for `load_plant`.
+    """
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / path.name
         copy.write_text(text, encoding="utf-8")
         try:
-            load_plant(copy)
+            load_plant(copy, channels=channels)
         except PlantFileError as exc:
             return PlantFileError(path, exc.errors, exc.lines).messages()
     return []

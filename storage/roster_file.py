@@ -31,6 +31,8 @@ HEADERS = {
     "telegram_id": ("telegramid", "telegram"),
 }
 _COLUMN = {alias.casefold(): name for name, aliases in HEADERS.items() for alias in aliases}
+# The account columns, and the channel each fills in a person's accounts.
+ACCOUNT_COLUMNS = {"wecom_id": "wecom", "telegram_id": "telegram"}
 ROLE_ALIASES = {
     "员工": Role.WORKER, "安全员": Role.SAFETY_OFFICER, "班组长": Role.TEAM_LEAD,
     "部门负责人": Role.DEPARTMENT_HEAD, "安全经理": Role.SAFETY_MANAGER, "管理员": Role.ADMIN,
@@ -168,10 +170,9 @@ class _RowChecker:
         self.first_row: dict[str, int] = {}
         self.accounts: dict[tuple[str, str], str] = {}
         for person in plant.people:
-            if person.wecom_id:
-                self.accounts["wecom_id", person.wecom_id.casefold()] = person.id
-            if person.telegram_id is not None:
-                self.accounts["telegram_id", str(person.telegram_id)] = person.id
+            for column, channel in ACCOUNT_COLUMNS.items():
+                if account := person.accounts.get(channel):
+                    self.accounts[column, account.casefold()] = person.id
 
     def check_all(self) -> None:
         for number, record in self.records:

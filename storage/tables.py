@@ -95,7 +95,7 @@ class OutboxRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
-    address: str = Field(max_length=128, index=True)
+    address: str = Field(max_length=254, index=True)  # an e-mail address may be this long
     person: str | None = Field(default=None, max_length=64)
     ticket: str | None = Field(default=None, max_length=20)
     payload: dict[str, Any] = _json()
@@ -144,7 +144,7 @@ class IdentityRow(SQLModel, table=True):
     __tablename__ = "identities"
 
     channel: str = Field(max_length=16, primary_key=True)
-    external_id: str = Field(max_length=128, primary_key=True)
+    external_id: str = Field(max_length=254, primary_key=True)  # as long as an e-mail address
     person: str = Field(max_length=64, index=True)
 
 

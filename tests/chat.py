@@ -12,6 +12,7 @@ the end-to-end proof.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from PIL import Image
 from bot.app import App, build_app
 from bot.channels.terminal import TerminalChannel
 from bot.settings import Settings
-from bot.shell import Shell
+from bot.shell import Shell, shell_channels
 from core.clock import SimClock
 from core.plant import Plant
 from core.tickets import Ticket
@@ -57,20 +58,23 @@ class Chat:
     """One plant in a temporary folder: its own SQLite database, media and simulated clock."""
 
     def __init__(self, home: Path, *, plant_file: Path = DEMO_PLANT,
-                 start: datetime = START, plant: Plant | None = None) -> None:
+                 start: datetime = START, plant: Plant | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
+        """`env` adds settings as `.env` would (`SMTP_HOST`…): the shell's other channels."""
         self.home = home
         self._own_plant = plant
-        self.settings = Settings(
-            database_url=f"sqlite:///{home / 'db.sqlite'}", data_dir=home / "data",
-            plant_file=plant_file,
-        )
+        self._env = dict(env or {})
+        self.settings = Settings.from_env({
+            "DATABASE_URL": f"sqlite:///{home / 'db.sqlite'}", "DATA_DIR": str(home / "data"),
+            "PLANT_FILE": str(plant_file), **self._env,
+        })
         self.clock = SimClock(start)
         self._said = Said()
-        self.terminal = TerminalChannel(self._said.lines.append)
+        self.terminal = TerminalChannel(self._said.lines.append, files=home / "data" / "files")
         # A copy of a database migrated once: running the migrations is the slow part.
         new_database(home / "db.sqlite")
         self.app: App = build_app(
-            self.settings, channels={"terminal": self.terminal}, clock=self.clock,
+            self.settings, channels=shell_channels(self.settings, self.terminal), clock=self.clock,
             plant=plant_from(plant_file) if plant is None else plant,
         )
         self.shell = Shell(self.app, self.terminal, "W01", self.clock)
@@ -88,11 +92,17 @@ class Chat:
             self._loop.run_until_complete(self.shell.line(line))
         return Said(self._said.lines[start:])
 
+    def deliver(self) -> Said:
+        """Send what the outbox holds now (written outside a conversation); what was said."""
+        start = len(self._said.lines)
+        self._loop.run_until_complete(self.app.worker.drain())
+        return Said(self._said.lines[start:])
+
     def restart(self) -> Chat:
         """A new process on the same database and media: nothing in memory survives."""
         self.close()
         return Chat(self.home, plant_file=self.settings.plant_file, start=self.clock.now(),
-                    plant=self._own_plant)
+                    plant=self._own_plant, env=self._env)
 
     @property
     def plant(self) -> Plant:

@@ -15,6 +15,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from bot.plantfile import channel_keys
 from core.plant import Plant
 from storage.database import make_engine, upgrade
 from storage.plantfile import load_plant
@@ -24,7 +25,7 @@ def plant_from(plant_file: Path) -> Plant:
     """The plant in a file, parsed once per content of the file (a test may edit it)."""
     key = (plant_file.resolve(), hashlib.sha256(plant_file.read_bytes()).hexdigest())
     if key not in _PLANTS:
-        _PLANTS[key] = load_plant(plant_file)
+        _PLANTS[key] = load_plant(plant_file, channels=channel_keys())
     return _PLANTS[key]
 
 

@@ -1,8 +1,10 @@
 """Chat channel adapters: one package per platform, plus the terminal.
 
 A channel is a package `bot/channels/NAME/` whose `__init__` offers
-`plugin(settings) -> ChannelPlugin | None`, and one line below. It talks to the
-application only through the inlet (`bot.inlet`).
+`plugin(settings) -> ChannelPlugin | None` and `PLANT_KEYS` (a `core.plant.ChannelKeys`:
+the keys it adds to people and teams in plant.yaml), and one line below. It talks to
+the application only through the inlet (`bot.inlet`). A channel that only sends (e-mail)
+also offers `sender(settings) -> Channel | None`: the terminal shell sends through it too.
 """
 
 from __future__ import annotations
@@ -11,4 +13,5 @@ from __future__ import annotations
 CHANNELS = (
     "telegram",
     "wecom",
+    "email",
 )

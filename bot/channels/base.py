@@ -27,8 +27,14 @@ class Undeliverable(Exception):
 class Channel(Protocol):
     name: str
 
-    async def send(self, message: OutMessage, image: bytes | None) -> str | None:
-        """Deliver one message; returns the platform's id for it, if any."""
+    async def send(
+        self, message: OutMessage, image: bytes | None, attachment: bytes | None = None,
+    ) -> str | None:
+        """Deliver one message; returns the platform's id for it, if any.
+
+        `image` holds the bytes of `message.image`, `attachment` those of `message.attachment`
+        (a file to send under its name).
+        """
         ...
 
 

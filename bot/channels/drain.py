@@ -15,6 +15,14 @@ import contextlib
 import logging
 from typing import Protocol
 
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    retry_if_result,
+    wait_exponential,
+)
+
 from bot.inlet import Inbound, Inlet, NotYet
 from core.dialog import Incoming
 
@@ -45,34 +53,47 @@ class Drain:
 
     def __init__(self, inlet: Inlet, source: Source) -> None:
         self.inlet, self.source = inlet, source
-        self.failures = 0
+        self.waiting = False  # whether an update had to wait in the last drain
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
 
     def wake(self) -> None:
         self._wake.set()
 
-    def retry_s(self) -> float:
-        return min(2.0 ** self.failures, MAX_RETRY_S)
-
     async def run(self) -> None:
         """Leftovers of an earlier run first, then whatever is stored, until cancelled."""
         while True:
-            try:
-                await self.drain()
-            except Exception:  # the database may be briefly unavailable: try again later
-                log.exception("handling stored %s updates failed", self.source.channel)
-                self.failures += 1
-            wait = self.retry_s() if self.failures else IDLE_S
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
-            self._wake.clear()
+            # Again and again until nothing waits: after 2 s, 4 s … a minute at most, or at
+            # once when something new is stored. The database may be briefly away, too.
+            await AsyncRetrying(
+                sleep=self._pause, wait=wait_exponential(multiplier=2, max=MAX_RETRY_S),
+                retry=retry_if_exception_type(Exception) | retry_if_result(bool),
+                before_sleep=self._log_retry,
+            )(self._something_waits)
+            await self._pause(IDLE_S)
+
+    async def _something_waits(self) -> bool:
+        await self.drain()
+        return self.waiting
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, unless woken by a new update first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        self._wake.clear()
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        log.log(logging.ERROR if error else logging.WARNING,
+                "stored %s updates %s; trying again in %.0f s", self.source.channel,
+                "failed" if error else "must wait", state.upcoming_sleep, exc_info=error)
 
     async def drain(self) -> int:
         """Handle what is stored; returns how many updates were done. Stops early when an
         update must wait, so that the waiting ones are tried again after a pause."""
         async with self._lock:
             done = 0
+            self.waiting = False
             while rows := await self.inlet.pending(self.source.channel, BATCH):
                 chats: dict[str, list[Inbound]] = {}
                 for row in rows:
@@ -80,9 +101,8 @@ class Drain:
                 results = await asyncio.gather(*(self._chat(chat) for chat in chats.values()))
                 done += sum(count for count, _ in results)
                 if not all(finished for _, finished in results):
-                    self.failures += 1
+                    self.waiting = True
                     return done
-            self.failures = 0
             return done
 
     async def _chat(self, rows: list[Inbound]) -> tuple[int, bool]:
@@ -93,8 +113,7 @@ class Drain:
             try:
                 event = await self.source.event_of(row.payload)
             except NotYet as wait:
-                log.warning("a %s update must wait (%s); trying again in %.0f s",
-                            self.source.channel, wait, self.retry_s())
+                log.warning("a %s update must wait (%s)", self.source.channel, wait)
                 complete = False
                 break
             except Exception:  # a payload we cannot read would block its chat forever

@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,13 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass
 class Plant:
-    """A sandbox: its own database and media folder, the demo plant."""
+    """A sandbox: its own database and media folder, the demo plant; `settings` are more
+    variables for the process, as `.env` would give them (`SMTP_HOST`…)."""
 
     home: Path
+    settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
-        ours = ("SAFETYLOOP_", "TELEGRAM_", "WECOM_")
+        ours = ("SAFETYLOOP_", "TELEGRAM_", "WECOM_", "SMTP_")
         env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
         env.update(
             SAFETYLOOP_DATABASE_URL=f"sqlite:///{self.home / 'db.sqlite'}",
@@ -39,6 +41,7 @@ class Plant:
             SAFETYLOOP_PLANT_FILE=str(ROOT / "config" / "demo-plant.yaml"),
             PYTHONPATH=str(ROOT),
         )
+        env.update(self.settings)
         return env
 
     def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

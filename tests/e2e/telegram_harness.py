@@ -1,4 +1,9 @@
-"""The real app and the real PTB client against the fake Bot API, for Telegram end-to-end tests."""
+"""The real app and the real PTB client against the fake Bot API, for Telegram end-to-end tests.
+
+`running(tmp_path, mount=...)` serves Telegram the built-in way ("builtin": SafetyLoop's own
+polling) or mounted in a plant's own bot ("ptb", "aiogram": see tests/e2e/telegram_hosts.py);
+the conversations and their assertions are the same.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import asyncio
 import contextlib
 import io
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +23,11 @@ from bot.app import App, build_app
 from bot.channels import telegram
 from bot.channels.telegram.service import TelegramPlugin
 from bot.settings import Settings
+from core.plant import Plant
+from integrations.mount import stop_tasks
 from storage.tables import OutboxRow, TicketRow
 from tests.databases import new_database, plant_from
+from tests.e2e.telegram_hosts import HostBot, aiogram_host, ptb_host
 from tests.fakes import FakeChat, FakeTelegram, FakeUser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +36,8 @@ MECH_GROUP = -1001000000002
 # By checkpoint CP-MACH-1 (机加工车间), where CNC-07 stands.
 ON_SITE = (31.3172, 120.7208)
 JSON = dict[str, Any]
+# SafetyLoop's own polling, and SafetyLoop mounted in a PTB and in an aiogram host bot.
+MOUNTS = ("builtin", "ptb", "aiogram")
 
 
 def jpeg(color: tuple[int, int, int] = (200, 40, 40), *, gps: bool = False) -> bytes:
@@ -53,12 +63,14 @@ def buttons(message: JSON) -> list[str]:
 class Harness:
     tg: FakeTelegram
     app: App
-    plugin: TelegramPlugin
+    plugin: TelegramPlugin | None  # the built-in channel; None when mounted in a host bot
+    host: HostBot | None = None  # the host bot SafetyLoop is mounted in
 
     def user(self, person: str, language_code: str = "zh-hans") -> FakeUser:
         found = self.app.services.plant.person(person)
-        assert found is not None and found.telegram_id is not None
-        return self.tg.user(found.telegram_id, found.name, language_code=language_code)
+        assert found is not None and "telegram" in found.accounts
+        return self.tg.user(int(found.accounts["telegram"]), found.name,
+                            language_code=language_code)
 
     def dm(self, person: str) -> tuple[FakeUser, FakeChat]:
         user = self.user(person)
@@ -134,32 +146,67 @@ def settings_for(tmp_path: Path, tg: FakeTelegram, **extra: Any) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running(tmp_path: Path, **extra: Any) -> AsyncIterator[Harness]:
-    """The fake server, the app with its delivery worker, and the Telegram plugin connected."""
+async def running(
+    tmp_path: Path, mount: str = "builtin", *, commands: Collection[str] | None = None,
+    **extra: Any,
+) -> AsyncIterator[Harness]:
+    """The fake server and SafetyLoop serving it, built in or `mount`ed in a host bot
+    (with `commands`: the commands the host hands to SafetyLoop, if not the default)."""
+    assert mount in MOUNTS, mount
     async with FakeTelegram(token=TOKEN) as tg:
         settings = settings_for(tmp_path, tg, **extra)
-        plugin = telegram.plugin(settings)
-        assert plugin is not None
         new_database(tmp_path / "t.db")
-        app = build_app(settings, channels={"telegram": plugin.channel},
-                        plant=plant_from(settings.plant_file))
-        worker = asyncio.create_task(app.worker.run())
-        try:
-            await plugin.start(app.inlet)
-            await plugin.wait_ready()
-            harness = Harness(tg, app, plugin)
+        plant = plant_from(settings.plant_file)
+        serving = (builtin(tg, settings, plant) if mount == "builtin"
+                   else mounted(mount, tg, settings, plant, commands))
+        async with serving as harness:
+            app = harness.app
             # Everyone has opened a chat with the bot, and the bot is in the team groups.
             for person in app.services.plant.people:
-                if person.telegram_id is not None:
+                if "telegram" in person.accounts:
                     harness.dm(person.id)
             for team in app.services.plant.teams:
-                if team.telegram_chat_id is not None:
-                    tg.group(team.telegram_chat_id, team.name)
+                if "telegram" in team.chats:
+                    tg.group(int(team.chats["telegram"]), team.name)
             yield harness
-        finally:
-            await plugin.stop()
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
-            app.engine.dispose()
         assert tg.errors == [], tg.errors
+
+
+@contextlib.asynccontextmanager
+async def builtin(tg: FakeTelegram, settings: Settings, plant: Plant) -> AsyncIterator[Harness]:
+    """The app with its delivery worker, and the Telegram plugin connected."""
+    plugin = telegram.plugin(settings)
+    assert plugin is not None
+    app = build_app(settings, channels={"telegram": plugin.channel}, plant=plant)
+    worker = asyncio.create_task(app.worker.run())
+    try:
+        await plugin.start(app.inlet)
+        await plugin.wait_ready()
+        yield Harness(tg, app, plugin)
+    finally:
+        await plugin.stop()
+        await stop_tasks([worker])
+        app.engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def mounted(
+    mount: str, tg: FakeTelegram, settings: Settings, plant: Plant,
+    commands: Collection[str] | None,
+) -> AsyncIterator[Harness]:
+    """A host bot of the kind `mount` with SafetyLoop mounted in it, polling the fake server."""
+    options: dict[str, Any] = {"plant": plant}
+    if commands is not None:
+        options["commands"] = commands
+    if mount == "ptb":
+        from integrations import ptb
+
+        safety: Any = ptb.SafetyLoop(settings, **options)
+        host = ptb_host(tg, safety)
+    else:
+        from integrations import aiogram
+
+        safety = aiogram.SafetyLoop(settings, **options)
+        host = aiogram_host(tg, safety)
+    async with host as bot:
+        yield Harness(tg, safety.app, None, bot)

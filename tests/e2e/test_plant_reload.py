@@ -7,8 +7,8 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
+from bot.plantfile import read_plant
 from core.plant import Role, Severity
-from storage.plantfile import load_plant
 from tests.chat import DEMO_PLANT, START, Chat, Said
 
 HOUR = timedelta(hours=1)
@@ -36,7 +36,7 @@ def test_running_tickets_keep_their_clock_and_ladder_while_new_ones_take_the_edi
     edit(plant_file, "  general:\n    acknowledge: 24h\n", "  general:\n    acknowledge: 2h\n")
     edit(plant_file, "  - {role: department_head, window: 4h}\n  - {role: safety_manager}\n",
          "  - {role: safety_manager, window: 1h}\n  - {role: admin}\n")
-    reloaded = load_plant(plant_file)
+    reloaded = read_plant(plant_file)
     assert reloaded.sla[Severity.GENERAL].acknowledge == "2h"
     assert [rung.role for rung in reloaded.escalation] == [Role.SAFETY_MANAGER, Role.ADMIN]
     chat = chat.restart()  # a new process reads the edited plant.yaml

@@ -28,7 +28,7 @@ def shell_walkthroughs() -> list[tuple[int, str]]:
 
 def sandbox(home: Path) -> dict[str, str]:
     """The caller's environment with our settings pointing into `home`, so ./data is untouched."""
-    ours = ("SAFETYLOOP_", "TELEGRAM_", "WECOM_")
+    ours = ("SAFETYLOOP_", "TELEGRAM_", "WECOM_", "SMTP_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env.update(
         SAFETYLOOP_DATABASE_URL=f"sqlite:///{home / 'db.sqlite'}",

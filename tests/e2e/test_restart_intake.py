@@ -14,10 +14,10 @@ from PIL import Image
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.plantfile import read_plant
 from storage.database import make_engine
 from storage.inbound_queue import SqlInboundQueue
-from storage.photos import PhotoStore
-from storage.plantfile import load_plant
+from storage.photos import FilePhotoStore
 from tests.e2e.bot_process import ROOT, TOKEN, bot_process, kill
 from tests.fakes import FakeChat, FakeTelegram, FakeUser
 
@@ -54,10 +54,10 @@ def photo(n: int) -> bytes:
 
 def reporters(tg: FakeTelegram) -> list[tuple[FakeUser, FakeChat]]:
     """Everyone of the demo plant with a Telegram account, in a DM with the bot."""
-    plant = load_plant(ROOT / "config" / "demo-plant.yaml")
-    people = [p for p in plant.people if p.telegram_id is not None]
+    plant = read_plant(ROOT / "config" / "demo-plant.yaml")
+    people = [p for p in plant.people if "telegram" in p.accounts]
     return [(user, tg.private_chat(user))
-            for user in (tg.user(p.telegram_id or 0, p.name) for p in people)]
+            for user in (tg.user(int(p.accounts["telegram"]), p.name) for p in people)]
 
 
 def said(tg: FakeTelegram, chat: FakeChat, fragment: str) -> bool:
@@ -97,7 +97,7 @@ async def test_photos_fetched_just_before_a_kill_are_all_stored_after_the_restar
             tg.release()
             started = time.monotonic()
             async with bot_process(tmp_path, tg, database_url, log):
-                store = PhotoStore(tmp_path / "data" / "media")
+                store = FilePhotoStore(tmp_path / "data" / "media")
                 shas = [hashlib.sha256(image).hexdigest() for image in images]
                 await tg.wait_for(
                     lambda: all(said(tg, chat, "📍") for _, chat in people)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from handlers.i18n import t
-from tests.e2e.telegram_harness import MECH_GROUP, jpeg, report_in_dm, running
+from tests.e2e.telegram_harness import MECH_GROUP, MOUNTS, jpeg, report_in_dm, running
 
 LINK = "https://t.me/safetyloop_bot?start=report"
 
@@ -16,8 +18,11 @@ def url_buttons(message: dict[str, object]) -> list[str]:
     return [b["url"] for row in markup.get("inline_keyboard", []) for b in row if "url" in b]
 
 
-async def test_report_in_a_group_answers_with_a_button_that_opens_the_dm(tmp_path: Path) -> None:
-    async with running(tmp_path) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_report_in_a_group_answers_with_a_button_that_opens_the_dm(
+    tmp_path: Path, mount: str,
+) -> None:
+    async with running(tmp_path, mount) as h:
         tg = h.tg
         user, dm = h.dm("M01")
         group = tg.group(MECH_GROUP, "机械维修班")
@@ -31,8 +36,11 @@ async def test_report_in_a_group_answers_with_a_button_that_opens_the_dm(tmp_pat
     assert started["text"] == t("zh-CN", "report.ask_photo")
 
 
-async def test_commands_for_other_bots_and_group_chatter_are_left_alone(tmp_path: Path) -> None:
-    async with running(tmp_path) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_commands_for_other_bots_and_group_chatter_are_left_alone(
+    tmp_path: Path, mount: str,
+) -> None:
+    async with running(tmp_path, mount) as h:
         tg = h.tg
         user, _ = h.dm("M01")
         group = tg.group(MECH_GROUP, "机械维修班")
@@ -44,8 +52,11 @@ async def test_commands_for_other_bots_and_group_chatter_are_left_alone(tmp_path
     assert [r["text"] for r in replies] == [t("zh-CN", "points.balance", balance=0)]
 
 
-async def test_team_group_buttons_work_for_the_lead_and_refuse_a_worker(tmp_path: Path) -> None:
-    async with running(tmp_path) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_team_group_buttons_work_for_the_lead_and_refuse_a_worker(
+    tmp_path: Path, mount: str,
+) -> None:
+    async with running(tmp_path, mount) as h:
         tg = h.tg
         code = await report_in_dm(h)
         card = await h.said(MECH_GROUP, code)
@@ -70,8 +81,11 @@ async def test_team_group_buttons_work_for_the_lead_and_refuse_a_worker(tmp_path
     assert unanswered == {}
 
 
-async def test_a_button_of_a_finished_conversation_is_refused_politely(tmp_path: Path) -> None:
-    async with running(tmp_path) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_a_button_of_a_finished_conversation_is_refused_politely(
+    tmp_path: Path, mount: str,
+) -> None:
+    async with running(tmp_path, mount) as h:
         tg = h.tg
         user, chat = h.dm("W01")
         tg.send_text(user, chat, "/report")
@@ -87,10 +101,11 @@ async def test_a_button_of_a_finished_conversation_is_refused_politely(tmp_path:
 
 
 
+@pytest.mark.parametrize("mount", MOUNTS)
 async def test_a_lead_rejecting_in_the_team_group_gives_the_reason_in_private(
-    tmp_path: Path,
+    tmp_path: Path, mount: str,
 ) -> None:
-    async with running(tmp_path) as h:
+    async with running(tmp_path, mount) as h:
         tg = h.tg
         code = await report_in_dm(h)
         card = await h.said(MECH_GROUP, code)

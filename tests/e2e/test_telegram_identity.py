@@ -6,12 +6,19 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from handlers.i18n import t
-from tests.e2e.telegram_harness import jpeg, running
+from integrations.claims import ALL_COMMANDS
+from tests.e2e.telegram_harness import MOUNTS, jpeg, running
 
 
-async def test_start_asks_for_the_phone_number_and_binds_the_account(tmp_path: Path) -> None:
-    async with running(tmp_path) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_start_asks_for_the_phone_number_and_binds_the_account(
+    tmp_path: Path, mount: str,
+) -> None:
+    # A host bot keeps its own /start unless it hands it over, as this one does.
+    async with running(tmp_path, mount, commands=ALL_COMMANDS) as h:
         tg = h.tg
         stranger = tg.user(555001, "杨帆")                     # W03 on a new phone
         chat = tg.private_chat(stranger)
@@ -55,8 +62,9 @@ async def test_a_strangers_photo_is_not_even_downloaded(tmp_path: Path) -> None:
     assert downloads == [], "who is known is the handlers' question, asked before any fetch"
 
 
-async def test_an_admin_invite_link_binds_its_first_user_only(tmp_path: Path) -> None:
-    async with running(tmp_path) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_an_admin_invite_link_binds_its_first_user_only(tmp_path: Path, mount: str) -> None:
+    async with running(tmp_path, mount) as h:
         tg = h.tg
         admin, admin_chat = h.dm("ADMIN")
         worker, worker_chat = h.dm("W05")
@@ -87,8 +95,9 @@ async def test_an_admin_invite_link_binds_its_first_user_only(tmp_path: Path) ->
     assert {"InviteIssued", "InviteRedeemed", "InviteRefused"} <= set(actions)
 
 
-async def test_an_expired_invite_is_refused(tmp_path: Path) -> None:
-    async with running(tmp_path) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_an_expired_invite_is_refused(tmp_path: Path, mount: str) -> None:
+    async with running(tmp_path, mount) as h:
         now = datetime.now(UTC)
         with h.app.services.uow() as uow:
             uow.invites.add(token="expired-token-123", person="W04", created_by="ADMIN",

@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from handlers.i18n import t
 from tests.e2e.telegram_harness import (
     MECH_GROUP,
+    MOUNTS,
     ON_SITE,
     Harness,
     buttons,
@@ -18,10 +21,11 @@ from tests.e2e.telegram_harness import (
 from tests.fakes import FakeChat, FakeUser
 
 
+@pytest.mark.parametrize("mount", MOUNTS)
 async def test_a_report_told_in_a_dm_reaches_the_team_lead_and_the_team_group(
-    tmp_path: Path,
+    tmp_path: Path, mount: str,
 ) -> None:
-    async with running(tmp_path) as h:
+    async with running(tmp_path, mount) as h:
         code = await report_in_dm(h)
         _, lead_chat = h.dm("TL-MECH")
         card = await h.said(lead_chat, code)
@@ -34,8 +38,11 @@ async def test_a_report_told_in_a_dm_reaches_the_team_lead_and_the_team_group(
     assert (ticket.lat, ticket.lon, ticket.accuracy_m) == (*ON_SITE, 12.0)
 
 
-async def test_the_loop_closes_with_presses_edits_and_an_after_photo(tmp_path: Path) -> None:
-    async with running(tmp_path) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_the_loop_closes_with_presses_edits_and_an_after_photo(
+    tmp_path: Path, mount: str,
+) -> None:
+    async with running(tmp_path, mount) as h:
         tg = h.tg
         code = await report_in_dm(h)
         officer, officer_chat = h.dm("SO1")
@@ -72,10 +79,11 @@ async def test_the_loop_closes_with_presses_edits_and_an_after_photo(tmp_path: P
     assert before_after, "the reporter sees the before/after picture"
 
 
+@pytest.mark.parametrize("mount", MOUNTS)
 async def test_a_pressed_question_shows_the_choice_instead_of_its_buttons(
-    tmp_path: Path,
+    tmp_path: Path, mount: str,
 ) -> None:
-    async with running(tmp_path) as h:
+    async with running(tmp_path, mount) as h:
         await report_in_dm(h)
         _, chat = h.dm("W01")
         keyboards = [[b["text"] for row in m["reply_markup"]["inline_keyboard"] for b in row]
@@ -91,10 +99,11 @@ async def start_report(h: Harness, person: str = "W01") -> tuple[FakeUser, FakeC
     return user, chat
 
 
+@pytest.mark.parametrize("mount", MOUNTS)
 async def test_the_largest_photo_size_is_downloaded_into_the_photo_store_at_once(
-    tmp_path: Path,
+    tmp_path: Path, mount: str,
 ) -> None:
-    async with running(tmp_path) as h:
+    async with running(tmp_path, mount) as h:
         user, chat = await start_report(h)
         image = jpeg()
         update = h.tg.send_photo(user, chat, image)
@@ -106,8 +115,9 @@ async def test_the_largest_photo_size_is_downloaded_into_the_photo_store_at_once
     assert stored
 
 
-async def test_an_image_sent_as_a_file_keeps_its_exif_location(tmp_path: Path) -> None:
-    async with running(tmp_path) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_an_image_sent_as_a_file_keeps_its_exif_location(tmp_path: Path, mount: str) -> None:
+    async with running(tmp_path, mount) as h:
         user, chat = await start_report(h)
         h.tg.send_document(user, chat, jpeg(gps=True), "IMG_0042.JPG", "image/jpeg")
         h.press(user, await h.keyboard(chat, 2))                # photos done
@@ -115,8 +125,11 @@ async def test_an_image_sent_as_a_file_keeps_its_exif_location(tmp_path: Path) -
         await h.said(chat, "🔧")
 
 
-async def test_other_files_and_oversize_images_are_refused_clearly(tmp_path: Path) -> None:
-    async with running(tmp_path, max_photo_mb=1) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_other_files_and_oversize_images_are_refused_clearly(
+    tmp_path: Path, mount: str,
+) -> None:
+    async with running(tmp_path, mount, max_photo_mb=1) as h:
         user, chat = await start_report(h)
         h.tg.send_document(user, chat, b"%PDF-1.4 inspection", "report.pdf", "application/pdf")
         await h.said(chat, t("zh-CN", "photo.not_an_image"))
@@ -126,8 +139,9 @@ async def test_other_files_and_oversize_images_are_refused_clearly(tmp_path: Pat
     assert downloads == []                                      # neither was fetched
 
 
-async def test_a_live_location_is_accepted_with_its_accuracy(tmp_path: Path) -> None:
-    async with running(tmp_path) as h:
+@pytest.mark.parametrize("mount", MOUNTS)
+async def test_a_live_location_is_accepted_with_its_accuracy(tmp_path: Path, mount: str) -> None:
+    async with running(tmp_path, mount) as h:
         user, chat = await start_report(h)
         h.tg.send_photo(user, chat, jpeg())
         h.press(user, await h.keyboard(chat, 2))

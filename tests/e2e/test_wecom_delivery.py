@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -78,9 +79,32 @@ async def test_no_user_gets_more_than_thirty_messages_a_minute(tmp_path: Path) -
         r.clock.advance(timedelta(seconds=30))
         await r.app.worker.drain()
         assert len(texts(r, W01)) == 30
-        r.clock.advance(timedelta(seconds=31))
+
+
+async def test_a_users_held_back_messages_go_once_the_window_moves_on(tmp_path: Path) -> None:
+    # `limits` counts on the wall clock: a window of a second stands in for the minute.
+    async with rig(tmp_path, groups=False, wecom_user_rate_limit="3/second") as r:
+        queue(r, *(OutMessage("wecom", W01, f"n{i}") for i in range(5)))
         await r.app.worker.drain()
-        assert texts(r, W01) == [f"n{i}" for i in range(35)]
+        assert texts(r, W01) == ["n0", "n1", "n2"]
+        await asyncio.sleep(1.1)
+        r.clock.advance(timedelta(seconds=2))               # the retries are due on the app's clock
+        await r.app.worker.drain()
+        assert texts(r, W01) == [f"n{i}" for i in range(5)]
+
+
+async def test_a_group_chat_gets_no_more_than_its_limit(tmp_path: Path) -> None:
+    async with rig(tmp_path, groups=False, wecom_group_rate_limit="2/second") as r:
+        r.fake.chats["ops"] = {"chatid": "ops", "name": "Ops", "userlist": [W01, W02]}
+        queue(r, *(OutMessage("wecom", "ops", f"g{i}", group=True) for i in range(3)),
+              OutMessage("wecom", W01, "to a person"))
+        await r.app.worker.drain()
+        assert [s.payload["text"]["content"] for s in r.fake.chat_messages["ops"]] == ["g0", "g1"]
+        assert texts(r, W01) == ["to a person"]
+        await asyncio.sleep(1.1)
+        r.clock.advance(timedelta(seconds=2))
+        await r.app.worker.drain()
+        assert len(r.fake.chat_messages["ops"]) == 3
 
 
 async def test_more_than_six_buttons_are_split_over_numbered_cards(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.channels.wecom.api import WecomApi, WecomApiError
+from bot.plantfile import read_plant
 from bot.roster_sync import fetch, plan_roster
-from storage.plantfile import load_plant
 from tests.fakes.wecom_rig import AGENT, CORP, ROOT, SECRET
 from tests.fakes.wecom_server import FakeWecom
 
@@ -70,7 +70,7 @@ async def test_sync_roster_shows_wecom_members_as_a_diff_and_writes_them_with_ye
     after = read(plant_file)
     assert [line for line in before.splitlines() if "#" in line] == [
         line for line in after.splitlines() if "#" in line]
-    plant = load_plant(plant_file)
+    plant = read_plant(plant_file)
     electrician = plant.person("QIANBO")
     assert electrician is not None
     assert (electrician.department, electrician.team, electrician.superior) == (
@@ -111,7 +111,7 @@ async def test_the_contact_api_renews_an_expired_token_and_lists_each_member_onc
 
 
 async def test_without_mobile_numbers_phones_stay_ids_never_clash_and_disabled_stay() -> None:
-    plant = load_plant(DEMO)
+    plant = read_plant(DEMO)
     async with FakeWecom(CORP, SECRET, AGENT) as fake, WecomApi(
         fake.base_url, CORP, SECRET, AGENT
     ) as api:

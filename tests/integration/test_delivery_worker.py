@@ -21,7 +21,7 @@ from core.messages import OutMessage
 from storage.database import make_engine, upgrade
 from storage.lease_owner import LeaseOwner, host_key
 from storage.outbox_queue import LEASE, SqlOutboxQueue
-from storage.photos import PhotoStore
+from storage.photos import FilePhotoStore
 from storage.tables import OutboxRow
 from storage.uow import SqlUnitOfWork
 
@@ -41,7 +41,9 @@ class ScriptedChannel:
         self.release = asyncio.Event()
         self.release.set()
 
-    async def send(self, message: OutMessage, image: bytes | None) -> str | None:
+    async def send(
+        self, message: OutMessage, image: bytes | None, attachment: bytes | None = None,
+    ) -> str | None:
         if self.is_down:
             raise RetryLater(None, "502 Bad Gateway")
         self.started.set()
@@ -72,7 +74,7 @@ def worker(
 ) -> DeliveryWorker:
     spread = itertools.cycle([0.0, 0.3, 0.6, 0.9])     # messages that failed together part
     return DeliveryWorker(SqlOutboxQueue(engine, owner), {"telegram": channel}, clock,
-                          PhotoStore(tmp_path / "media"), jitter=lambda: next(spread),
+                          FilePhotoStore(tmp_path / "media"), jitter=lambda: next(spread),
                           renew_s=renew_s)
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from bot.plantfile import read_plant
 from core.bus import EventRegistry
 from core.clock import SimClock
 from core.events import TicketOpened
@@ -16,12 +17,11 @@ from core.messages import OutMessage
 from core.plant import Severity
 from core.ports import UnitOfWork
 from core.services import OpenTicket, open_ticket
-from storage.plantfile import load_plant
 from storage.tables import OutboxRow, TicketRow
 from storage.uow import SqlUnitOfWork
 
 ROOT = Path(__file__).resolve().parents[2]
-PLANT = load_plant(ROOT / "config" / "demo-plant.yaml")
+PLANT = read_plant(ROOT / "config" / "demo-plant.yaml")
 T0 = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 CLOCK = SimClock(T0)
 

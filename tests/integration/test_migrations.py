@@ -18,7 +18,7 @@ from storage.database import upgrade
 ROOT = Path(__file__).resolve().parents[2]
 
 # The newest migration: every upgrade must end there.
-HEAD = "0005"
+HEAD = "0006"
 
 TABLES = {
     "tickets", "conversations", "inbox", "outbox", "audit_log", "points_ledger",

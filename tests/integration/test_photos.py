@@ -14,7 +14,8 @@ import pytest
 from PIL import ExifTags, Image, TiffImagePlugin
 
 from core.geo import GeoPoint
-from storage.photos import PhotoProblem, PhotoRejected, PhotoStore
+from core.photos import PhotoProblem, PhotoRejected
+from storage.photos import FilePhotoStore
 
 GPS = ExifTags.GPS
 
@@ -64,11 +65,11 @@ def files_under(root: Path) -> list[Path]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> PhotoStore:
-    return PhotoStore(tmp_path / "media")
+def store(tmp_path: Path) -> FilePhotoStore:
+    return FilePhotoStore(tmp_path / "media")
 
 
-def test_a_jpeg_is_kept_as_sent_and_as_a_chat_copy_under_its_sha(store: PhotoStore) -> None:
+def test_a_jpeg_is_kept_as_sent_and_as_a_chat_copy_under_its_sha(store: FilePhotoStore) -> None:
     data = encode(Image.new("RGB", (64, 48), "blue"))
     photo = store.store(data)
     sha = hashlib.sha256(data).hexdigest()
@@ -84,7 +85,7 @@ def test_a_jpeg_is_kept_as_sent_and_as_a_chat_copy_under_its_sha(store: PhotoSto
         assert (chat.format, chat.mode, chat.size) == ("JPEG", "RGB", (64, 48))
 
 
-def test_gps_in_the_north_east_is_read_as_positive_decimal_degrees(store: PhotoStore) -> None:
+def test_gps_in_the_north_east_is_read_as_positive_decimal_degrees(store: FilePhotoStore) -> None:
     exif = gps_exif((31.0, 19.0, 4.8), "N", (120.0, 43.0, 8.4), "E")
     photo = store.store(encode(Image.new("RGB", (32, 32)), exif=exif))
     assert photo.gps is not None
@@ -93,7 +94,7 @@ def test_gps_in_the_north_east_is_read_as_positive_decimal_degrees(store: PhotoS
     assert photo.gps.accuracy_m is None
 
 
-def test_gps_in_the_south_west_is_read_as_negative_degrees(store: PhotoStore) -> None:
+def test_gps_in_the_south_west_is_read_as_negative_degrees(store: FilePhotoStore) -> None:
     exif = gps_exif((33.0, 52.0, 4.2), "S", (151.0, 12.0, 36.0), "W")
     exif.get_ifd(ExifTags.IFD.GPSInfo)[GPS.GPSHPositioningError] = 6.5
     photo = store.store(encode(Image.new("RGB", (32, 32)), exif=exif))
@@ -116,14 +117,14 @@ def test_gps_in_the_south_west_is_read_as_negative_degrees(store: PhotoStore) ->
     ids=["bad-reference", "minutes-over-60", "latitude-over-90", "zero-denominator", "null-island"],
 )
 def test_malformed_or_zero_gps_gives_no_position_and_no_error(
-    store: PhotoStore, exif: Image.Exif
+    store: FilePhotoStore, exif: Image.Exif
 ) -> None:
     photo = store.store(encode(Image.new("RGB", (32, 32)), exif=exif))
     assert photo.gps is None
     assert store.exists(photo.sha256)
 
 
-def test_taken_at_is_aware_only_when_exif_gives_an_offset(store: PhotoStore) -> None:
+def test_taken_at_is_aware_only_when_exif_gives_an_offset(store: FilePhotoStore) -> None:
     exif = Image.Exif()
     sub = exif.get_ifd(ExifTags.IFD.Exif)
     sub[ExifTags.Base.DateTimeOriginal] = "2024:05:06 07:08:09"
@@ -134,7 +135,7 @@ def test_taken_at_is_aware_only_when_exif_gives_an_offset(store: PhotoStore) -> 
     assert aware.taken_at == datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone(timedelta(hours=8)))
 
 
-def test_orientation_six_swaps_width_and_height_in_the_chat_copy(store: PhotoStore) -> None:
+def test_orientation_six_swaps_width_and_height_in_the_chat_copy(store: FilePhotoStore) -> None:
     im = Image.new("RGB", (400, 200), "white")
     im.paste((255, 0, 0), (0, 0, 200, 200))  # red on the left of the sensor = top once upright
     exif = Image.Exif()
@@ -148,7 +149,7 @@ def test_orientation_six_swaps_width_and_height_in_the_chat_copy(store: PhotoSto
 
 
 def test_the_chat_copy_has_no_metadata_and_fits_the_chat_size(tmp_path: Path) -> None:
-    store = PhotoStore(tmp_path, chat_max_side=320)
+    store = FilePhotoStore(tmp_path, chat_max_side=320)
     exif = gps_exif((31.0, 19.0, 4.8), "N", (120.0, 43.0, 8.4), "E")
     data = encode(noise((1000, 600)), exif=exif, xmp=b"<x:xmpmeta>gps</x:xmpmeta>", comment=b"hi")
     photo = store.store(data)
@@ -162,14 +163,14 @@ def test_the_chat_copy_has_no_metadata_and_fits_the_chat_size(tmp_path: Path) ->
     assert store.read(photo.sha256, "orig") == data  # the original keeps its GPS for the record
 
 
-def test_a_png_is_accepted_and_transparency_becomes_white(store: PhotoStore) -> None:
+def test_a_png_is_accepted_and_transparency_becomes_white(store: FilePhotoStore) -> None:
     photo = store.store(encode(Image.new("RGBA", (30, 20), (0, 0, 0, 0)), "PNG"))
     assert (photo.width, photo.height, photo.format) == (30, 20, "PNG")
     with Image.open(io.BytesIO(store.read(photo.sha256))) as chat:
         assert all(c > 240 for c in chat.getpixel((15, 10)))  # type: ignore[union-attr]
 
 
-def test_the_first_frame_of_an_animated_gif_is_accepted(store: PhotoStore) -> None:
+def test_the_first_frame_of_an_animated_gif_is_accepted(store: FilePhotoStore) -> None:
     frames = [Image.new("RGB", (16, 16), colour) for colour in ("red", "blue")]
     data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:])
     photo = store.store(data)
@@ -179,7 +180,7 @@ def test_the_first_frame_of_an_animated_gif_is_accepted(store: PhotoStore) -> No
         assert red > 200 and blue < 60
 
 
-def test_text_is_not_an_image(store: PhotoStore, tmp_path: Path) -> None:
+def test_text_is_not_an_image(store: FilePhotoStore, tmp_path: Path) -> None:
     with pytest.raises(PhotoRejected) as refused:
         store.store("隐患：配电柜门未关".encode())
     assert refused.value.reason is PhotoProblem.NOT_AN_IMAGE
@@ -187,7 +188,7 @@ def test_text_is_not_an_image(store: PhotoStore, tmp_path: Path) -> None:
 
 
 def test_bytes_over_max_bytes_are_too_large(tmp_path: Path) -> None:
-    store = PhotoStore(tmp_path, max_bytes=1000)
+    store = FilePhotoStore(tmp_path, max_bytes=1000)
     with pytest.raises(PhotoRejected) as refused:
         store.store(encode(noise((100, 100)), "PNG"))
     assert refused.value.reason is PhotoProblem.TOO_LARGE
@@ -198,7 +199,7 @@ def test_a_sparse_200_mb_file_is_refused_without_being_read(tmp_path: Path) -> N
     big = tmp_path / "big.jpg"
     with big.open("wb") as f:
         f.truncate(200 * 1024 * 1024)
-    store = PhotoStore(tmp_path / "media")
+    store = FilePhotoStore(tmp_path / "media")
     tracemalloc.start()
     try:
         with pytest.raises(PhotoRejected) as refused:
@@ -211,7 +212,9 @@ def test_a_sparse_200_mb_file_is_refused_without_being_read(tmp_path: Path) -> N
     assert files_under(tmp_path / "media") == []
 
 
-def test_a_small_file_on_disk_is_stored_like_its_bytes(store: PhotoStore, tmp_path: Path) -> None:
+def test_a_small_file_on_disk_is_stored_like_its_bytes(
+    store: FilePhotoStore, tmp_path: Path,
+) -> None:
     data = encode(Image.new("RGB", (20, 10)), "PNG")
     (tmp_path / "photo.png").write_bytes(data)
     assert store.store_file(tmp_path / "photo.png") == store.store(data)
@@ -223,7 +226,7 @@ def test_a_small_file_on_disk_is_stored_like_its_bytes(store: PhotoStore, tmp_pa
     ids=["beyond-pillows-hard-limit", "inside-pillows-warning-zone"],
 )
 def test_a_png_header_claiming_too_many_pixels_is_refused_before_decoding(
-    store: PhotoStore, tmp_path: Path, width: int, height: int
+    store: FilePhotoStore, tmp_path: Path, width: int, height: int
 ) -> None:
     # Decoding would need gigabytes and then fail as "broken": the reason proves the header check.
     with pytest.raises(PhotoRejected) as refused:
@@ -233,14 +236,14 @@ def test_a_png_header_claiming_too_many_pixels_is_refused_before_decoding(
 
 
 def test_more_pixels_than_configured_is_too_many_pixels(tmp_path: Path) -> None:
-    store = PhotoStore(tmp_path, max_pixels=100 * 100 - 1)
+    store = FilePhotoStore(tmp_path, max_pixels=100 * 100 - 1)
     with pytest.raises(PhotoRejected) as refused:
         store.store(encode(Image.new("RGB", (100, 100)), "PNG"))
     assert refused.value.reason is PhotoProblem.TOO_MANY_PIXELS
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
-def test_a_truncated_photo_is_broken(store: PhotoStore, tmp_path: Path, fmt: str) -> None:
+def test_a_truncated_photo_is_broken(store: FilePhotoStore, tmp_path: Path, fmt: str) -> None:
     # PNG matters: reading its EXIF may decode pixels early, and that failure must not be lost.
     data = encode(noise((300, 300)), fmt)
     with pytest.raises(PhotoRejected) as refused:
@@ -249,7 +252,7 @@ def test_a_truncated_photo_is_broken(store: PhotoStore, tmp_path: Path, fmt: str
     assert files_under(tmp_path / "media") == []
 
 
-def test_an_image_format_other_than_the_photo_formats_is_unsupported(store: PhotoStore) -> None:
+def test_an_image_format_other_than_the_photo_formats_is_unsupported(store: FilePhotoStore) -> None:
     with pytest.raises(PhotoRejected) as refused:
         store.store(encode(Image.new("RGB", (10, 10)), "BMP"))
     assert refused.value.reason is PhotoProblem.UNSUPPORTED
@@ -258,14 +261,14 @@ def test_an_image_format_other_than_the_photo_formats_is_unsupported(store: Phot
 @pytest.mark.skipif(
     "HEIF" in Image.registered_extensions().values(), reason="a HEIF decoder is installed"
 )
-def test_a_heic_photo_without_a_heif_decoder_is_unsupported(store: PhotoStore) -> None:
+def test_a_heic_photo_without_a_heif_decoder_is_unsupported(store: FilePhotoStore) -> None:
     with pytest.raises(PhotoRejected) as refused:
         store.store(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64))
     assert refused.value.reason is PhotoProblem.UNSUPPORTED
 
 
 def test_storing_the_same_bytes_twice_keeps_one_copy_and_one_sha(
-    store: PhotoStore, tmp_path: Path
+    store: FilePhotoStore, tmp_path: Path
 ) -> None:
     data = encode(Image.new("RGB", (40, 40), "green"))
     first = store.store(data)
@@ -280,13 +283,15 @@ def test_storing_the_same_bytes_twice_keeps_one_copy_and_one_sha(
     "sha",
     ["", "ab", "../" * 21 + "x", "g" * 64, "a" * 63, "a" * 65, "a" * 63 + "/", "a" * 64 + "\n"],
 )
-def test_a_sha_that_is_not_64_hex_characters_is_a_value_error(store: PhotoStore, sha: str) -> None:
+def test_a_sha_that_is_not_64_hex_characters_is_a_value_error(
+    store: FilePhotoStore, sha: str,
+) -> None:
     with pytest.raises(ValueError, match="sha256"):
         store.read(sha)
     with pytest.raises(ValueError, match="sha256"):
         store.exists(sha)
 
 
-def test_reading_a_photo_that_is_not_stored_is_file_not_found(store: PhotoStore) -> None:
+def test_reading_a_photo_that_is_not_stored_is_file_not_found(store: FilePhotoStore) -> None:
     with pytest.raises(FileNotFoundError):
         store.read("0" * 64, "orig")

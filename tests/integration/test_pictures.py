@@ -13,15 +13,16 @@ from sqlalchemy import Engine
 
 from bot.pictures import PictureDrawer
 from core.messages import OutMessage
+from core.photos import StoredPhoto
 from core.pictures import BeforeAfter
 from storage.outbox_queue import SqlOutboxQueue
-from storage.photos import PhotoStore, StoredPhoto
+from storage.photos import FilePhotoStore
 from storage.uow import SqlUnitOfWork
 
 T0 = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 
 
-class WatchedStore(PhotoStore):
+class WatchedStore(FilePhotoStore):
     """The real photo store, noting the thread of every `store` call."""
 
     def __init__(self, root: Path) -> None:
@@ -39,7 +40,7 @@ def jpeg(colour: tuple[int, int, int]) -> bytes:
     return out.getvalue()
 
 
-def recipe(photos: PhotoStore) -> BeforeAfter:
+def recipe(photos: FilePhotoStore) -> BeforeAfter:
     before = photos.store(jpeg((200, 40, 40))).sha256
     after = photos.store(jpeg((40, 200, 40))).sha256
     return BeforeAfter(before, after, ("整改前", "整改后"), "HZ-261128-0001")
@@ -65,14 +66,14 @@ def test_a_picture_asked_for_by_three_recipients_at_once_is_drawn_once_off_the_l
 
 
 def test_drawing_the_same_recipe_again_gives_the_same_stored_picture(tmp_path: Path) -> None:
-    photos = PhotoStore(tmp_path)
+    photos = FilePhotoStore(tmp_path)
     picture = recipe(photos)
     first = asyncio.run(PictureDrawer(photos).image(picture))
     assert asyncio.run(PictureDrawer(photos).image(picture)) == first
 
 
 def test_a_picture_whose_photo_is_gone_is_left_out_not_retried_forever(tmp_path: Path) -> None:
-    photos = PhotoStore(tmp_path)
+    photos = FilePhotoStore(tmp_path)
     picture = BeforeAfter("0" * 64, recipe(photos).after, ("", ""), "")
     assert asyncio.run(PictureDrawer(photos).image(picture)) is None
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.plantfile import channel_keys
 from core.geo import GeoPoint, distance_m
 from core.plant import Plant, Role, RoutingRule
 from storage.plantfile import PlantFileError, check_plant_file, load_plant
@@ -32,7 +33,7 @@ MINIMAL: dict[str, Any] = {
 
 @pytest.fixture(scope="module")
 def demo() -> Plant:
-    return load_plant(DEMO)
+    return load_plant(DEMO, channels=channel_keys())
 
 
 def write(tmp_path: Path, data: object) -> Path:
@@ -42,7 +43,7 @@ def write(tmp_path: Path, data: object) -> Path:
 
 
 def errors_of(path: Path) -> list[str]:
-    lines = check_plant_file(path)
+    lines = check_plant_file(path, channels=channel_keys())
     assert lines, "expected the file to be rejected"
     assert all(line.startswith(f"{path}: ") for line in lines)
     return [line.removeprefix(f"{path}: ") for line in lines]
@@ -75,7 +76,7 @@ def first_match(plant: Plant, category: str, equipment_code: str | None) -> str:
 
 def test_the_demo_plant_loads_without_problems(demo: Plant) -> None:
     assert demo.problems() == []
-    assert check_plant_file(DEMO) == []
+    assert check_plant_file(DEMO, channels=channel_keys()) == []
     assert (demo.timezone, demo.language) == ("Asia/Shanghai", "zh-CN")
 
 
@@ -84,17 +85,15 @@ def test_the_demo_plant_has_the_stable_ids_the_readme_relies_on(demo: Plant) -> 
     assert heads.items() >= {"SAFETY": "SM", "EQUIP": "DH-EQUIP", "PROD": "DH-PROD"}.items()
     assert {"LEGAL", "ADMIN"} <= heads.keys()
     elec, mech = demo.teams_by_id["ELEC"], demo.teams_by_id["MECH"]
-    assert (elec.department, elec.lead, elec.telegram_chat_id, elec.wecom_chat_id) == (
+    assert (elec.department, elec.lead, elec.chats) == (
         "EQUIP",
         "TL-ELEC",
-        -1001000000001,
-        "wrELEC",
+        {"telegram": "-1001000000001", "wecom": "wrELEC"},
     )
-    assert (mech.department, mech.lead, mech.telegram_chat_id, mech.wecom_chat_id) == (
+    assert (mech.department, mech.lead, mech.chats) == (
         "EQUIP",
         "TL-MECH",
-        -1001000000002,
-        "wrMECH",
+        {"telegram": "-1001000000002", "wecom": "wrMECH"},
     )
     assert set(demo.areas_by_id) == {"STAMP", "WELD", "MOLD", "MACH", "ASSY", "WH"}
     assert {a.id: a.risk_class for a in demo.areas} == {
@@ -137,8 +136,8 @@ def test_the_demo_people_have_the_roles_and_superiors_the_readme_relies_on(demo:
 def test_every_demo_person_is_reachable_in_chat_and_has_a_superior_chain_to_the_top(
     demo: Plant,
 ) -> None:
-    telegram = [p.telegram_id for p in demo.people]
-    wecom = [p.wecom_id for p in demo.people]
+    telegram = [p.accounts.get("telegram") for p in demo.people]
+    wecom = [p.accounts.get("wecom") for p in demo.people]
     assert None not in telegram and len(set(telegram)) == len(telegram)
     assert None not in wecom and len(set(wecom)) == len(wecom)
     tops = {p.id for p in demo.people if p.superior is None}

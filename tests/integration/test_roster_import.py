@@ -10,8 +10,8 @@ import pytest
 from openpyxl import Workbook
 
 from bot.cli import main
+from bot.plantfile import read_plant
 from bot.roster import import_file
-from storage.plantfile import load_plant
 
 DEMO = Path(__file__).resolve().parents[2] / "config" / "demo-plant.yaml"
 CHINESE_HEADER = "工号,姓名,部门,班组,角色,上级,手机,邮箱,企业微信,telegram"
@@ -95,10 +95,11 @@ def test_a_chinese_csv_roster_is_written_with_yes_keeping_every_comment(
     lines = after.splitlines()
     assert lines.index("  - id: M03") < lines.index(
         "# Areas (区域). risk_class: A = highest risk, inspected most often; C = lowest.")
-    plant = load_plant(plant_file)
+    plant = read_plant(plant_file)
     newcomer = plant.person("M03")
     assert newcomer is not None
-    assert (newcomer.name, newcomer.team, newcomer.wecom_id) == ("陈刚", "MECH", "chengang")
+    assert (newcomer.name, newcomer.team, newcomer.accounts) == (
+        "陈刚", "MECH", {"wecom": "chengang"})
     w03 = plant.person("W03")
     assert w03 is not None
     assert [str(r) for r in w03.roles] == ["worker", "safety_officer"]

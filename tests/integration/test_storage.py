@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, text
 
+from bot.plantfile import read_plant
 from core.audit import first_bad_entry
 from core.clock import SimClock
-from core.dialog import ChatKey, Conversation
+from core.dialog import ChatKey, Conversation, StoredRecord
 from core.events import TicketEscalated
 from core.geo import GeoPoint
 from core.messages import Button, OutMessage
@@ -27,7 +28,6 @@ from core.services import (
 )
 from core.tickets import Action, Status, Ticket, Validity
 from storage.outbox_queue import SqlOutboxQueue
-from storage.plantfile import load_plant
 from storage.uow import SqlUnitOfWork
 
 DEMO = Path(__file__).resolve().parents[2] / "config" / "demo-plant.yaml"
@@ -38,7 +38,7 @@ HOUR = timedelta(hours=1)
 
 @pytest.fixture(scope="module")
 def demo() -> Plant:
-    return load_plant(DEMO)
+    return read_plant(DEMO)
 
 
 def ticket(number: int = 1, day: str = "261128", **changes: object) -> Ticket:
@@ -233,7 +233,7 @@ def test_a_conversation_round_trips_with_its_json_data(engine: Engine) -> None:
     data = {"area": "STAMP", "photos": ["a" * 64], "point": {"lat": 31.3, "lon": 120.7},
             "text": "光幕失效", "count": 2, "flag": True, "nothing": None}
     conversation = Conversation(key=key, flow="report", step="PHOTO", updated_at=T0,
-                                data=data, rev=3)
+                                data=StoredRecord(data=data), rev=3)
     with SqlUnitOfWork(engine) as uow:
         assert uow.conversations.get(key) is None
         uow.conversations.save(conversation)
@@ -241,7 +241,7 @@ def test_a_conversation_round_trips_with_its_json_data(engine: Engine) -> None:
     with SqlUnitOfWork(engine) as uow:
         assert uow.conversations.get(key) == conversation
         conversation.step, conversation.rev = "CONFIRM", 4
-        conversation.data["urgency"] = "serious"
+        conversation.data = StoredRecord(data={**data, "urgency": "serious"})
         conversation.updated_at = T0 + HOUR
         uow.conversations.save(conversation)
         uow.commit()

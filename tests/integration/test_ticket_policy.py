@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from bot.plantfile import read_plant
 from core import escalation
 from core.clock import SimClock
 from core.plant import EscalationLevel, Plant, Role, Severity, SlaWindow
 from core.services import ActOnTicket, OpenTicket, act_on_ticket, open_ticket
 from core.tickets import Action, Ticket
-from storage.plantfile import load_plant
 from storage.uow import SqlUnitOfWork
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ HOUR = timedelta(hours=1)
 
 
 def demo() -> Plant:
-    return load_plant(ROOT / "config" / "demo-plant.yaml")
+    return read_plant(ROOT / "config" / "demo-plant.yaml")
 
 
 def edited(plant: Plant) -> Plant:

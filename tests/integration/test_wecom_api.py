@@ -229,3 +229,37 @@ async def test_the_menu_is_created_for_this_agent(api: WecomApi, wc: FakeWecom) 
     menu = {"button": [{"type": "click", "name": "报告隐患", "key": "REPORT"}]}
     await api.create_menu(menu)
     assert wc.menus == [menu]
+
+
+async def test_a_streamed_download_takes_a_fresh_token_when_the_old_one_died(
+    api: WecomApi, wc: FakeWecom
+) -> None:
+    media_id = wc.add_media(JPEG)
+    await api.send_text("u", "warm-up")
+    wc.expire_tokens()
+    media = await api.download_media(media_id, max_bytes=1024 * 1024)
+    assert media.data == JPEG
+    assert wc.token_requests == 2
+
+
+async def test_a_token_refused_again_when_fresh_is_an_error_after_one_more_try() -> None:
+    paths: list[str] = []
+
+    def refusing_every_token(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path.removeprefix("/cgi-bin/"))
+        if request.url.path.endswith("/gettoken"):
+            token = f"token-{len(paths)}"
+            return httpx.Response(200, json={"errcode": 0, "access_token": token,
+                                             "expires_in": 7200})
+        return httpx.Response(200, json={"errcode": 42001, "errmsg": "access_token expired"})
+
+    transport = httpx.MockTransport(refusing_every_token)
+    async with httpx.AsyncClient(transport=transport) as client:
+        api = WecomApi("https://wecom.test", CORP, SECRET, AGENT, client=client)
+        with pytest.raises(WecomApiError) as download:
+            await api.download_media("m1", max_bytes=1024)
+        with pytest.raises(WecomApiError) as send:
+            await api.send_text("u", "x")
+    assert download.value.errcode == send.value.errcode == 42001
+    assert paths == ["gettoken", "media/get", "gettoken", "media/get",
+                     "gettoken", "message/send", "gettoken", "message/send"]

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.plantfile import check_plant
+from bot.plantfile import check_plant, read_plant
 from handlers.i18n import CATALOGS, DEFAULT, catalog, languages, read_catalog, t
 from handlers.locales import languages_in, po_file, template
-from storage.plantfile import load_plant
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("handlers", "bot", "scheduler", "reports")  # the packages that speak to people
@@ -183,7 +182,7 @@ def test_plant_yaml_may_name_exactly_the_languages_that_have_a_catalog(tmp_path:
 
 
 def test_the_plant_check_accepts_the_languages_its_caller_has_catalogs_for() -> None:
-    plant = replace(load_plant(ROOT / "config" / "demo-plant.yaml"), language="vi")
+    plant = replace(read_plant(ROOT / "config" / "demo-plant.yaml"), language="vi")
     assert plant.problems(languages=(DEFAULT, "en", "vi")) == []
     assert plant.problems(languages=languages()) == [("language", "unsupported language 'vi'")]
 

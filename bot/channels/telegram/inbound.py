@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import PurePosixPath
@@ -10,6 +9,14 @@ from typing import Any
 
 from telegram import Bot, CallbackQuery, Chat, InlineKeyboardMarkup, Message, MessageEntity, User
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from tenacity import (
+    before_sleep_log,
+    retry,
+    retry_if_exception_type,
+    retry_if_not_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 from bot.channels.telegram.outbound import handle_of
 from bot.inlet import NotYet
@@ -23,6 +30,8 @@ CHANNEL = "telegram"
 BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp"}
 DOWNLOAD_TRIES = 3
+# A file gone, too big, or a bot refused for good: trying again changes nothing.
+REFUSED = (BadRequest, Forbidden, InvalidToken)
 
 
 def is_group(chat: Chat) -> bool:
@@ -148,18 +157,22 @@ async def _fetch(
     limit = min(max_bytes, BOT_API_DOWNLOAD_LIMIT)
     if size is not None and size > limit:
         return Attachment(None, size, name, mime)
-    for attempt in range(DOWNLOAD_TRIES):
-        try:
-            file = await bot.get_file(file_id)
-            data = bytes(await file.download_as_bytearray())
-        except (BadRequest, Forbidden, InvalidToken) as refused:  # gone or refused for good
-            log.warning("download of %s refused: %s", file_id, refused)
-            return None  # the handlers ask for the photo again
-        except TelegramError as exc:  # network trouble, a flood wait, a 5xx
-            log.warning("download of %s failed (%s), attempt %d", file_id, exc, attempt + 1)
-            if attempt + 1 == DOWNLOAD_TRIES:
-                raise NotYet(f"telegram file {file_id}: {exc}") from exc
-            await asyncio.sleep(0.5 * 2**attempt)
-            continue
-        return Attachment(data if len(data) <= limit else None, len(data), name, mime)
-    return None
+    try:
+        data = await _download(bot, file_id)
+    except REFUSED as refused:
+        log.warning("download of %s refused: %s", file_id, refused)
+        return None  # the handlers ask for the photo again
+    except TelegramError as exc:
+        raise NotYet(f"telegram file {file_id}: {exc}") from exc
+    return Attachment(data if len(data) <= limit else None, len(data), name, mime)
+
+
+@retry(
+    stop=stop_after_attempt(DOWNLOAD_TRIES), wait=wait_exponential(multiplier=0.5),
+    # Network trouble, a flood wait, a 5xx: tried again after 0.5 s, then 1 s.
+    retry=retry_if_exception_type(TelegramError) & retry_if_not_exception_type(REFUSED),
+    before_sleep=before_sleep_log(log, logging.WARNING), reraise=True,
+)
+async def _download(bot: Bot, file_id: str) -> bytes:
+    file = await bot.get_file(file_id)
+    return bytes(await file.download_as_bytearray())

@@ -31,6 +31,7 @@ from bot.channels.base import RetryLater, Undeliverable
 from bot.channels.telegram.pacing import Pacer
 from bot.channels.text import split, utf16_units
 from bot.inlet import text as catalog_text
+from core.buttons import link_url
 from core.messages import Button, OutMessage
 
 log = logging.getLogger(__name__)
@@ -46,11 +47,12 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 @dataclass(frozen=True)
 class Part:
-    """One API call of a message: a photo (with or without caption) or a text."""
+    """One API call of a message: a photo or a document (with or without caption) or a text."""
 
     text: str | None
     photo: bytes | None = None
     markup: Markup = None
+    document: tuple[str, bytes] | None = None  # (file name, bytes)
 
 
 def seconds(delay: int | float | dtm.timedelta) -> float:
@@ -65,12 +67,12 @@ def handle_of(message: Message) -> str:
 
 
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
-    """Inline buttons, packed into short rows; `url:` data becomes a link button."""
+    """Inline buttons, packed into short rows; a link button opens its address."""
     rows: list[list[InlineKeyboardButton]] = []
     width = 0
     for button in buttons:
-        if button.data.startswith("url:"):
-            made = InlineKeyboardButton(button.label, url=button.data[4:])
+        if url := link_url(button.data):
+            made = InlineKeyboardButton(button.label, url=url)
         else:
             made = InlineKeyboardButton(button.label, callback_data=button.data)
         if not rows or len(rows[-1]) >= ROW_WIDTH or width + len(button.label) > ROW_CHARS:
@@ -107,7 +109,9 @@ class TelegramSender:
         self.bot, self.lang = bot, lang
         self.ready.set()
 
-    async def send(self, message: OutMessage, image: bytes | None) -> str | None:
+    async def send(
+        self, message: OutMessage, image: bytes | None, attachment: bytes | None = None,
+    ) -> str | None:
         try:
             await asyncio.wait_for(self.ready.wait(), READY_WAIT_S)
         except TimeoutError:
@@ -117,7 +121,10 @@ class TelegramSender:
         try:
             if message.edit:
                 return await self._edit(self.bot, chat_id, message)
-            return await self._send(self.bot, chat_id, message, image)
+            document = None
+            if message.attachment is not None and attachment is not None:
+                document = (message.attachment.name, attachment)
+            return await self._send(self.bot, chat_id, message, image, document)
         except RetryAfter as flood:
             raise RetryLater(seconds(flood.retry_after), str(flood)) from flood
         except (Forbidden, ChatMigrated) as refused:
@@ -131,7 +138,11 @@ class TelegramSender:
 
     # -- new messages -------------------------------------------------------------------------
 
-    def _parts(self, chat_id: int, message: OutMessage, image: bytes | None) -> list[Part]:
+    def _parts(
+        self, chat_id: int, message: OutMessage, image: bytes | None,
+        document: tuple[str, bytes] | None = None,
+    ) -> list[Part]:
+        """The API calls of a message; the last carries its buttons (and is what edits change)."""
         markup: Markup = keyboard(message.buttons)
         if markup is None and message.request_contact:
             label = catalog_text(self.lang, "telegram.share_phone")
@@ -139,17 +150,21 @@ class TelegramSender:
                                          one_time_keyboard=True, resize_keyboard=True)
         elif markup is None and chat_id in self._contact_keyboards:
             markup = ReplyKeyboardRemove()  # the phone number was shared, or is no longer asked
+        files = [Part(None, document=document)] if document is not None else []
+        if document is not None and image is None and fits(message.text, CAPTION_LIMIT):
+            return [Part(message.text, None, markup, document)]
         if image is not None and fits(message.text, CAPTION_LIMIT):
-            return [Part(message.text, image, markup)]
+            return [*files, Part(message.text, image, markup)]
         texts = chunks(message.text)
-        parts = [Part(None, image)] if image is not None else []
+        parts = [*files, Part(None, image)] if image is not None else files
         parts += [Part(text) for text in texts[:-1]]
         return [*parts, Part(texts[-1], None, markup)]
 
     async def _send(
         self, bot: Bot, chat_id: int, message: OutMessage, image: bytes | None,
+        document: tuple[str, bytes] | None = None,
     ) -> str:
-        parts = self._parts(chat_id, message, image)
+        parts = self._parts(chat_id, message, image, document)
         key = _fingerprint(message)
         done = self._progress.setdefault(key, [])
         for part in parts[len(done):]:
@@ -157,6 +172,10 @@ class TelegramSender:
             if part.photo is not None:
                 sent = await bot.send_photo(chat_id, part.photo, caption=part.text,
                                             reply_markup=part.markup)
+            elif part.document is not None:
+                name, data = part.document
+                sent = await bot.send_document(chat_id, data, filename=name,
+                                               caption=part.text or None, reply_markup=part.markup)
             else:
                 sent = await bot.send_message(chat_id, part.text or "·", reply_markup=part.markup)
             done.append(sent)
@@ -219,6 +238,10 @@ class TelegramSender:
             log.info("keyboard of %s left as it is: %s", handle, bad)
         return handle
 
+    def asks_for_contact(self, chat_id: int) -> bool:
+        """Whether the chat was last shown the share-phone button (a mount's claims ask)."""
+        return chat_id in self._contact_keyboards
+
     def disconnect(self) -> None:
         self.ready.clear()
         self.bot = None
@@ -230,5 +253,6 @@ def _as_new(message: OutMessage) -> OutMessage:
 
 
 def _fingerprint(message: OutMessage) -> str:
-    raw = f"{message.address}\x00{message.text}\x00{message.image}\x00{message.buttons}"
+    raw = (f"{message.address}\x00{message.text}\x00{message.image}\x00{message.buttons}"
+           f"\x00{message.attachment}")
     return hashlib.sha256(raw.encode()).hexdigest()

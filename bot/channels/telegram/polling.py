@@ -8,13 +8,13 @@ queue first; only then does the offset move on.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dtm
 import logging
 from collections.abc import Callable, Sequence
 
 from telegram import Bot
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError, TimedOut
+from tenacity import RetryCallState, retry, wait_exponential
 
 from bot.channels.telegram.inbound import CHANNEL
 from bot.inlet import Inlet
@@ -23,10 +23,31 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_DELAY_S = 30.0
+_backoff = wait_exponential(max=MAX_DELAY_S)
 
 
 def _seconds(delay: int | float | dtm.timedelta) -> float:
     return delay.total_seconds() if isinstance(delay, dtm.timedelta) else float(delay)
+
+
+def _pause(state: RetryCallState) -> float:
+    """As long as Telegram asks after a flood; otherwise 1 s, doubling up to MAX_DELAY_S."""
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, RetryAfter):
+        return _seconds(error.retry_after)
+    return _backoff(state)
+
+
+def _log_failure(state: RetryCallState) -> None:
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, RetryAfter):
+        return  # Telegram said how long to wait: nothing is wrong
+    if isinstance(error, TelegramError | OSError):
+        level = logging.ERROR if isinstance(error, InvalidToken | Conflict) else logging.WARNING
+        log.log(level, "getUpdates failed (%s); retrying in %.0f s", error, state.upcoming_sleep)
+    else:  # the database: the batch is fetched again, the offset unmoved
+        log.error("keeping fetched updates failed; retrying in %.0f s", state.upcoming_sleep,
+                  exc_info=error)
 
 
 class Poller:
@@ -41,25 +62,16 @@ class Poller:
         self.offset: int | None = None
 
     async def run(self) -> None:
-        delay = 1.0
         while True:
-            try:
-                await self.poll_once()
-                delay = 1.0
-            except RetryAfter as flood:
-                await asyncio.sleep(_seconds(flood.retry_after))
-            except TimedOut:
-                continue  # a long poll the network cut short: ask again at once
-            except (TelegramError, OSError) as exc:
-                level = logging.ERROR if isinstance(exc, InvalidToken | Conflict) else (
-                    logging.WARNING)
-                log.log(level, "getUpdates failed (%s); retrying in %.0f s", exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_DELAY_S)
-            except Exception:  # the database: the batch is fetched again, the offset unmoved
-                log.exception("keeping fetched updates failed; retrying in %.0f s", delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_DELAY_S)
+            await self._next_batch()
+
+    # Any failure is tried again, for as long as it takes; the pause starts over after a success.
+    @retry(wait=_pause, before_sleep=_log_failure)
+    async def _next_batch(self) -> int:
+        try:
+            return await self.poll_once()
+        except TimedOut:
+            return 0  # a long poll the network cut short: ask again at once
 
     async def poll_once(self) -> int:
         """One getUpdates; returns how many updates were kept."""

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from telegram.error import TelegramError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential
 
 from bot.channels.drain import Drain
 from bot.channels.telegram.connection import (
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 STARTUP_WAIT_S = 10.0
+CONNECT_MAX_WAIT_S = 60.0
 
 
 class TelegramPlugin:
@@ -48,8 +50,7 @@ class TelegramPlugin:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.channel = TelegramSender(Pacer(settings.telegram_messages_per_second,
-                                            settings.telegram_group_messages_per_minute))
+        self.channel = TelegramSender(Pacer.from_settings(settings))
         self.webhook_url = settings.telegram_webhook_url
         self.secret = webhook_secret(settings) if self.webhook_url else ""
         self.routes: list[BaseRoute] = []
@@ -103,27 +104,32 @@ class TelegramPlugin:
         password = urlsplit(proxy.get_secret_value()).password if proxy else None
         return text.replace(password, "<password>") if password else text
 
+    async def _initialize(self, application: PTBApp) -> None:
+        await application.initialize()
+        if self.webhook_url:
+            await application.bot.set_webhook(self.webhook_url, secret_token=self.secret,
+                                              allowed_updates=ALLOWED_UPDATES)
+        else:
+            await application.bot.delete_webhook()  # getUpdates is refused while one is set
+
+    def _log_unreachable(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        log.warning("telegram unreachable (%s); retrying in %.0f s",
+                    self._redacted(str(error)), state.upcoming_sleep)
+
     def _build(self) -> PTBApp:
         redact_token_in_logs(self._token())
         return application_builder(self.settings).build()
 
     async def _connect(self, inlet: Inlet, application: PTBApp) -> None:
-        delay = 1.0
-        while True:
-            try:
-                await application.initialize()
-                bot = application.bot
-                if self.webhook_url:
-                    await bot.set_webhook(self.webhook_url, secret_token=self.secret,
-                                          allowed_updates=ALLOWED_UPDATES)
-                else:
-                    await bot.delete_webhook()  # getUpdates is refused while one is set
-                break
-            except TelegramError as exc:
-                log.warning("telegram unreachable (%s); retrying in %.0f s",
-                            self._redacted(str(exc)), delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 60.0)
+        # Until Telegram answers: after 1 s, 2 s, 4 s … then every minute.
+        async for attempt in AsyncRetrying(
+            wait=wait_exponential(max=CONNECT_MAX_WAIT_S),
+            retry=retry_if_exception_type(TelegramError), before_sleep=self._log_unreachable,
+        ):
+            with attempt:
+                await self._initialize(application)
+        bot = application.bot
         self.application = application
         inlet.link_dm(CHANNEL, bot.link)
         await set_commands(bot, inlet.language)

@@ -10,11 +10,18 @@ from typing import TYPE_CHECKING
 
 from bot.channels.wecom.settings import configured, make_api
 from bot.settings import Settings
+from core.plant import AccountKey, ChannelKeys
 
 if TYPE_CHECKING:
     from bot.channels.wecom.service import WecomPlugin
 
-__all__ = ["configured", "make_api", "plugin"]
+__all__ = ["CHANNEL", "GROUP_CHAT_ID", "PLANT_KEYS", "USER_ID", "configured", "make_api", "plugin"]
+
+CHANNEL = "wecom"
+# In plant.yaml: a person's UserID (账号), a team's app group chat id (`wecom setup` makes those).
+USER_ID = AccountKey("wecom_id")
+GROUP_CHAT_ID = AccountKey("wecom_chat_id")
+PLANT_KEYS = ChannelKeys(CHANNEL, person=USER_ID, team=GROUP_CHAT_ID)
 
 
 def plugin(settings: Settings) -> WecomPlugin | None:

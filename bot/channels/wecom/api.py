@@ -15,16 +15,14 @@ import httpx
 
 from bot.channels.wecom.cards import MAX_CARD_BUTTONS, CardButton, as_buttons, button_card
 from bot.channels.wecom.errors import (
-    TOKEN_ERRORS,
     WecomApiError,
     WecomError,
     WecomRateLimited,
     WecomUnavailable,
-    errcode,
     json_of,
     raise_for,
 )
-from bot.channels.wecom.transport import WecomTransport
+from bot.channels.wecom.transport import WecomTransport, with_a_fresh_token
 
 __all__ = [
     "MAX_CARD_BUTTONS",
@@ -158,33 +156,30 @@ class WecomApi(WecomTransport):
             raise WecomApiError(-2, "media/get answered JSON instead of media")
         return response.content
 
+    @with_a_fresh_token
     async def download_media(self, media_id: str, max_bytes: int) -> Media:
         """Stream media; stop reading (data None) as soon as it exceeds `max_bytes`."""
-        for attempt in range(2):
-            token = await self.access_token()
-            params = {"media_id": media_id, "access_token": token}
-            try:
-                async with self._client.stream(
-                    "GET", self._base + "media/get", params=params, timeout=self._timeout
-                ) as response:
-                    if response.status_code >= 500:
-                        raise WecomUnavailable(f"media/get: HTTP {response.status_code}")
-                    if response.status_code != 200:
-                        raise WecomApiError(response.status_code, "media/get: unexpected status")
-                    if "json" in response.headers.get("content-type", "") or "text" in (
-                        response.headers.get("content-type", "")
-                    ):
-                        await response.aread()
-                        data = json_of(response)
-                        if attempt == 0 and errcode(data) in TOKEN_ERRORS:
-                            self._invalidate(token)
-                            continue
-                        raise_for("media/get", data)
-                        raise WecomApiError(-2, "media/get answered JSON instead of media")
-                    return await _read_limited(response, max_bytes)
-            except httpx.TransportError as exc:
-                raise WecomUnavailable(f"media/get: {type(exc).__name__}: {exc}") from exc
-        raise WecomApiError(42001, "media/get: access_token refused twice")
+        token = await self.access_token()
+        params = {"media_id": media_id, "access_token": token}
+        try:
+            async with self._client.stream(
+                "GET", self._base + "media/get", params=params, timeout=self._timeout
+            ) as response:
+                if response.status_code >= 500:
+                    raise WecomUnavailable(f"media/get: HTTP {response.status_code}")
+                if response.status_code != 200:
+                    raise WecomApiError(response.status_code, "media/get: unexpected status")
+                if "json" in response.headers.get("content-type", "") or "text" in (
+                    response.headers.get("content-type", "")
+                ):
+                    await response.aread()
+                    data = json_of(response)
+                    self._check_token(token, data)
+                    raise_for("media/get", data)
+                    raise WecomApiError(-2, "media/get answered JSON instead of media")
+                return await _read_limited(response, max_bytes)
+        except httpx.TransportError as exc:
+            raise WecomUnavailable(f"media/get: {type(exc).__name__}: {exc}") from exc
 
     # -- app group chats (for sending; apps receive nothing from groups) ---------------------
 

@@ -28,6 +28,10 @@ class WecomApiError(WecomError):
         self.errmsg = errmsg
 
 
+class WecomTokenRefused(WecomApiError):
+    """The access_token was refused mid-call (expired or revoked early): worth a fresh one."""
+
+
 class WecomRateLimited(WecomApiError):
     """A frequency, quota or concurrency limit; try again after `retry_after` seconds."""
 

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from bot.channels.base import RetryLater, Undeliverable
+from bot.channels.ratelimit import RateLimiter, rates
 from bot.channels.text import split, utf8_bytes
 from bot.channels.wecom.api import SentMessage, WecomApi
 from bot.channels.wecom.cards import (
@@ -18,14 +19,14 @@ from bot.channels.wecom.cards import (
     shorten,
 )
 from bot.channels.wecom.errors import WecomApiError, WecomRateLimited, WecomUnavailable
-from bot.channels.wecom.pacing import GROUP_LIMITS, Pacer
 from bot.inlet import text as catalog_text
+from core.buttons import link_url
 from core.messages import Button, OutMessage
-from core.ports import Clock
 
 log = logging.getLogger(__name__)
 
-GROUP_PREFIX = "group:"
+# How messages queued before group chats were flagged (`OutMessage.group`) name one.
+LEGACY_GROUP_PREFIX = "group:"
 MAX_TEXT_BYTES = 2000  # WeCom cuts text at 2048 bytes; split on lines before that
 MAX_IMAGE_BYTES = 10 * 1024 * 1024  # larger pictures go out as files (limit 20 MB)
 MAX_REPLACE_CHARS = 24
@@ -42,6 +43,7 @@ class Part:
     kind: str  # "text", "image", "file" or "card"
     text: str = ""
     data: bytes = b""
+    filename: str = ""  # a file's name as the reader sees it
     title: str = ""
     buttons: tuple[CardButton, ...] = field(default=())
 
@@ -55,8 +57,8 @@ def card_buttons(buttons: tuple[Button, ...]) -> list[CardButton]:
     seen: set[str] = set()
     result = []
     for button in buttons:
-        if button.data.startswith("url:"):
-            result.append(CardButton(text=button.label, url=button.data[4:]))
+        if url := link_url(button.data):
+            result.append(CardButton(text=button.label, url=url))
         elif (key := encode_key(button.data, button.label)) not in seen:
             seen.add(key)
             result.append(CardButton(text=button.label, key=key))
@@ -110,13 +112,22 @@ def group_parts(
 ) -> list[Part]:
     """Group chats take no cards: links become lines, other buttons a pointer to the app."""
     lines = [text]
-    lines += [f"{b.label}: {b.data[4:]}" for b in buttons if b.data.startswith("url:")]
-    if any(not b.data.startswith("url:") for b in buttons):
+    lines += [f"{b.label}: {url}" for b in buttons if (url := link_url(b.data))]
+    if any(link_url(b.data) is None for b in buttons):
         lines.append(catalog_text(lang, "wecom.group_act_in_app"))
     parts = [Part("text", text=piece) for piece in split_text("\n".join(lines))]
     if image is not None:
         parts.append(image_part(image))
     return parts
+
+
+def appchat_id(message: OutMessage) -> str | None:
+    """The app group chat (appchat) a message goes to; None for a message to a person."""
+    if message.group:
+        return message.address
+    if message.address.startswith(LEGACY_GROUP_PREFIX):  # a UserID never holds a colon
+        return message.address.removeprefix(LEGACY_GROUP_PREFIX)
+    return None
 
 
 def _filename(data: bytes) -> str:
@@ -128,18 +139,23 @@ class WecomChannel:
 
     name = "wecom"
 
-    def __init__(self, api: WecomApi, *, clock: Clock, language: str = "zh-CN") -> None:
-        self.api, self.clock, self.language = api, clock, language
-        self.users, self.groups = Pacer(), Pacer(GROUP_LIMITS)
+    def __init__(
+        self, api: WecomApi, *, user_limit: str, group_limit: str, language: str = "zh-CN",
+    ) -> None:
+        self.api, self.language = api, language
+        # WeCom drops what goes past its limits without a word: count on our side.
+        self.users, self.groups = RateLimiter(*rates(user_limit)), RateLimiter(*rates(group_limit))
         # Parts already delivered of a message that failed half-way: a retry skips them.
         self._delivered: dict[OutMessage, int] = {}
 
-    async def send(self, message: OutMessage, image: bytes | None) -> str | None:
+    async def send(
+        self, message: OutMessage, image: bytes | None, attachment: bytes | None = None,
+    ) -> str | None:
         try:
             # An edit reports a press on a card: greying the card out says it all.
             if message.edit and (await self._edit(message) or not message.text):
                 return None  # (a card that only had to show the choice needs nothing more)
-            return await self._send_parts(message, image)
+            return await self._send_parts(message, image, attachment)
         except WecomRateLimited as limited:
             raise RetryLater(limited.retry_after, str(limited)) from limited
         except WecomUnavailable as down:
@@ -166,7 +182,7 @@ class WecomChannel:
         try:
             await self.api.update_button_card(
                 response_code=message.edit or "", replace_name=shorten(last, MAX_REPLACE_CHARS),
-                userids=[] if message.address.startswith(GROUP_PREFIX) else [message.address],
+                userids=[] if appchat_id(message) is not None else [message.address],
                 atall=True,
             )
         except (WecomRateLimited, WecomUnavailable):
@@ -176,30 +192,42 @@ class WecomChannel:
             return False
         return True
 
-    def _parts(self, message: OutMessage, image: bytes | None) -> list[Part]:
+    def _parts(
+        self, message: OutMessage, image: bytes | None, attachment: bytes | None = None,
+    ) -> list[Part]:
+        parts = self._message_parts(message, image)
+        if message.attachment is not None and attachment is not None:
+            # Uploaded as file media and sent under its name, before any card: cards come last.
+            cards_at = next((i for i, p in enumerate(parts) if p.kind == "card"), len(parts))
+            parts.insert(cards_at, Part("file", data=attachment, filename=message.attachment.name))
+        return parts
+
+    def _message_parts(self, message: OutMessage, image: bytes | None) -> list[Part]:
         text = message.text
         if message.request_contact:  # WeCom cannot share a phone number: no such button
             text = catalog_text(self.language, "wecom.identity_unknown")
-        if message.address.startswith(GROUP_PREFIX):
+        if appchat_id(message) is not None:
             return group_parts(text, message.buttons, image, self.language)
         return direct_parts(text, message.buttons, image)
 
-    async def _send_parts(self, message: OutMessage, image: bytes | None) -> str | None:
-        parts = self._parts(message, image)
+    async def _send_parts(
+        self, message: OutMessage, image: bytes | None, attachment: bytes | None = None,
+    ) -> str | None:
+        parts = self._parts(message, image, attachment)
         done = self._delivered.get(message, 0)
-        group = message.address.startswith(GROUP_PREFIX)
-        pacer = self.groups if group else self.users
-        wait = pacer.wait_s(message.address, len(parts) - done, self.clock.now())
+        chatid = appchat_id(message)
+        limiter = self.users if chatid is None else self.groups
+        wait = await limiter.wait_s(message.address, len(parts) - done)
         if wait > 0:
             raise RetryLater(wait, f"pacing messages to {message.address}")
         external_id = None
         for index, part in enumerate(parts[done:], start=done):
-            if group:
-                await self._to_group(message.address[len(GROUP_PREFIX):], part)
+            if chatid is not None:
+                await self._to_group(chatid, part)
             else:
                 sent = await self._to_user(message.address, part)
                 external_id = self._check(message.address, sent)
-            pacer.record(message.address, self.clock.now())
+            await limiter.hit(message.address)
             self._delivered[message] = index + 1
         self._delivered.pop(message, None)
         return external_id
@@ -214,7 +242,7 @@ class WecomChannel:
         if part.kind == "image":
             return await self.api.send_image(user, part.data, filename=_filename(part.data))
         if part.kind == "file":
-            return await self.api.send_file(user, _filename(part.data), part.data)
+            return await self.api.send_file(user, part.filename or _filename(part.data), part.data)
         if part.kind == "card":
             task_id = f"sl{secrets.token_hex(12)}"
             return await self.api.send_button_card(
@@ -225,6 +253,7 @@ class WecomChannel:
 
     async def _to_group(self, chatid: str, part: Part) -> None:
         if part.kind in ("image", "file"):
-            await self.api.appchat_send_media(chatid, part.kind, _filename(part.data), part.data)
+            name = part.filename or _filename(part.data)
+            await self.api.appchat_send_media(chatid, part.kind, name, part.data)
         else:
             await self.api.appchat_send_text(chatid, part.text)

@@ -19,7 +19,6 @@ from bot.channels.wecom.source import WecomSource
 from bot.inlet import Inlet
 from bot.settings import Settings
 from core.datum import DATUMS
-from scheduler.clock import SystemClock
 
 
 class WecomPlugin:
@@ -36,7 +35,8 @@ class WecomPlugin:
             settings.wecom_corp_id, max_age_s=settings.wecom_max_callback_age_s,
             clock=time.time,  # WeCom signs wall-clock timestamps, whatever the app's clock
         )
-        self.channel = WecomChannel(self.api, clock=SystemClock())
+        self.channel = WecomChannel(self.api, user_limit=settings.wecom_user_rate_limit,
+                                    group_limit=settings.wecom_group_rate_limit)
         self.inbox: Drain | None = None
         self.callback = CallbackEndpoint(crypto, on_stored=self._stored)
         self.routes: list[BaseRoute] = [
@@ -50,7 +50,6 @@ class WecomPlugin:
 
     def attach(self, inlet: Inlet) -> Drain:
         """Wire to the inlet (its clock, language, queue) without starting the drain."""
-        self.channel.clock = inlet.clock
         self.channel.language = inlet.language
         self.inbox = Drain(inlet, WecomSource(self.api, inlet, datum=self.settings.wecom_datum))
         self.callback.attach(inlet)

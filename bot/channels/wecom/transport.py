@@ -8,10 +8,12 @@ from collections.abc import Callable, Mapping
 from typing import Any, Self
 
 import httpx
+from tenacity import retry, retry_if_exception_type, stop_after_attempt
 
 from bot.channels.wecom.errors import (
     TOKEN_ERRORS,
     WecomApiError,
+    WecomTokenRefused,
     WecomUnavailable,
     errcode,
     json_of,
@@ -21,6 +23,12 @@ from bot.channels.wecom.errors import (
 DEFAULT_TIMEOUT_S = 10.0
 # WeCom tokens live `expires_in` (7200 s) but may be revoked early; refresh a bit before.
 TOKEN_MARGIN_S = 300.0
+
+# A token may die before its time (revoked, or replaced by another process's gettoken):
+# a call it spoilt is made once more, with a fresh token.
+with_a_fresh_token = retry(
+    stop=stop_after_attempt(2), retry=retry_if_exception_type(WecomTokenRefused), reraise=True,
+)
 
 
 class WecomTransport:
@@ -95,6 +103,13 @@ class WecomTransport:
         if self._token == token:
             self._token = None
 
+    def _check_token(self, token: str, data: Mapping[str, Any] | None) -> None:
+        """Drop a token that WeCom refused, and raise WecomTokenRefused to try again."""
+        code = errcode(data)
+        if code in TOKEN_ERRORS:
+            self._invalidate(token)
+            raise WecomTokenRefused(code, str((data or {}).get("errmsg", "")))
+
     # -- transport -------------------------------------------------------------------------
 
     async def _http(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -110,20 +125,16 @@ class WecomTransport:
             raise WecomApiError(response.status_code, f"{path}: unexpected HTTP status")
         return response
 
+    @with_a_fresh_token
     async def _call(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> httpx.Response:
-        """An authenticated call; refreshes the token once on a token error and retries."""
+        """An authenticated call; made once more with a fresh token if WeCom refused the token."""
         token = await self.access_token()
         response = await self._http(
             method, path, params={**(params or {}), "access_token": token}, **kwargs
         )
-        if errcode(json_of(response)) in TOKEN_ERRORS:
-            self._invalidate(token)
-            token = await self.access_token()
-            response = await self._http(
-                method, path, params={**(params or {}), "access_token": token}, **kwargs
-            )
+        self._check_token(token, json_of(response))
         raise_for(path, json_of(response))
         return response
 

@@ -92,6 +92,15 @@ def test_a_person_who_is_their_own_superior_is_reported() -> None:
     ]
 
 
+def test_an_email_that_is_no_address_is_reported_and_a_real_one_passes() -> None:
+    p = plant()
+    people = (replace(p.people[0], email="wang.jianguo@example.com"),
+              replace(p.people[1], email="li.na at example.com"))
+    assert plant(people=people).problems() == [
+        ("people[1].email", "not an e-mail address: 'li.na at example.com' (write name@domain)")
+    ]
+
+
 # --- points and windows
 
 
