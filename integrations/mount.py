@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import json
 import logging
 import os
@@ -27,7 +28,8 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.app import App, ChatLocks, build_app
-from bot.channels import telegram
+from bot.channels import CHANNELS, telegram
+from bot.channels.base import Channel
 from bot.channels.drain import Drain
 from bot.channels.telegram.connection import MENU, redact_token_in_logs
 from bot.channels.telegram.inbound import CHANNEL
@@ -163,8 +165,13 @@ class Mount:
         bot = Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url,
                   request=HTTPXRequest(proxy=proxy, media_write_timeout=MEDIA_WRITE_TIMEOUT_S))
         await bot.initialize()  # getMe: the username that addresses commands, the DM link
-        app = await asyncio.to_thread(build_app, settings, channels={CHANNEL: plugin.channel},
-                                      plant=self._plant, clock=self._clock)
+        channels = {CHANNEL: plugin.channel, **outbound_senders(settings)}
+        try:
+            app = await asyncio.to_thread(build_app, settings, channels=channels,
+                                          plant=self._plant, clock=self._clock)
+        except BaseException:  # a bad plant file, an unreachable database: say so, leak nothing
+            await bot.shutdown()
+            raise
         sender = plugin.channel
         app.inlet.link_dm(CHANNEL, bot.link)
         sender.connect(bot, app.inlet.language)
@@ -233,6 +240,17 @@ async def stop_tasks(tasks: Iterable[asyncio.Task[Any]]) -> None:
         for task in alive:
             task.cancel()
         _, alive = await asyncio.wait(alive, timeout=0.5)
+
+
+def outbound_senders(settings: Settings) -> dict[str, Channel]:
+    """The configured channels that only send (e-mail when SMTP_HOST is set): escalations
+    reach them from inside the host bot too."""
+    channels: dict[str, Channel] = {}
+    for name in CHANNELS:
+        sender = getattr(importlib.import_module(f"bot.channels.{name}"), "sender", None)
+        if name != CHANNEL and sender is not None and (made := sender(settings)) is not None:
+            channels[name] = made
+    return channels
 
 
 def _converses(app: App, chat: str, sender: str) -> bool:

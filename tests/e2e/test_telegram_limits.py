@@ -6,19 +6,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.channels.telegram.outbound import CAPTION_LIMIT, TEXT_LIMIT
 from bot.channels.text import split, utf8_bytes, utf16_units
 from core.messages import Button, OutMessage
-from tests.e2e.telegram_harness import ON_SITE, buttons, jpeg, running
+from tests.e2e.telegram_harness import MOUNTS, ON_SITE, buttons, jpeg, running
 
 FIRE = "🔥"  # U+1F525: one character, two UTF-16 code units
 
 
+@pytest.mark.parametrize("mount", MOUNTS)
 async def test_a_description_of_600_emoji_still_reaches_the_submit_button(
-    tmp_path: Path,
+    tmp_path: Path, mount: str,
 ) -> None:
     description = FIRE * 600  # 600 characters, 1,200 code units: more than a caption holds
-    async with running(tmp_path) as h:
+    async with running(tmp_path, mount) as h:
         tg = h.tg
         user, chat = h.dm("W01")
         tg.send_text(user, chat, "/report")

@@ -165,6 +165,17 @@ def test_the_mount_knows_every_command_the_handlers_answer() -> None:
     assert set(COMMANDS) | set(STARTERS) | {"cancel"} == ALL_COMMANDS
 
 
+def test_a_mount_also_sends_through_the_outbound_only_channels_that_are_configured() -> None:
+    from bot.settings import Settings
+    from integrations.mount import outbound_senders
+
+    mail = Settings.from_env({"SMTP_HOST": "127.0.0.1", "SMTP_FROM": "safety@example.com",
+                              "TELEGRAM_BOT_TOKEN": "123:ABC"})
+    copied = mail.model_copy(update={"telegram_webhook_url": None})
+    assert set(outbound_senders(copied)) == {"email"}          # not Telegram: the host's
+    assert outbound_senders(Settings.from_env({})) == {}
+
+
 def test_only_the_aiogram_mount_imports_aiogram() -> None:
     importers = sorted(
         str(path.relative_to(ROOT))
@@ -181,6 +192,22 @@ def test_aiogram_is_an_extra_that_the_dev_install_brings() -> None:
         "optional-dependencies"]
     assert extras["aiogram"] == ["aiogram>=3.31,<4"]
     assert "safetyloop[aiogram]" in extras["dev"]
+
+
+def test_the_embedding_guide_shows_two_short_bots_that_import_real_names() -> None:
+    import importlib
+    import re
+
+    guide = (ROOT / "docs" / "embedding.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^```python\n(.*?)^```", guide, re.MULTILINE | re.DOTALL)
+    assert len(examples) == 2
+    for example in examples:
+        tree = ast.parse(example)
+        assert len(example.strip().splitlines()) <= 16
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                module = importlib.import_module(node.module)
+                assert all(hasattr(module, alias.name) for alias in node.names), node.module
 
 
 def _imports(path: Path) -> set[str]:
