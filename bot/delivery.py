@@ -151,6 +151,7 @@ class DeliveryWorker:
             wait = self.idle_s
             if due is not None:
                 wait = min(wait, max(0.05, (due - self.clock.now()).total_seconds()))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            with contextlib.suppress(TimeoutError):  # not wait_for: it can swallow a cancel
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
             self._wake.clear()

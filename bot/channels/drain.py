@@ -78,8 +78,11 @@ class Drain:
 
     async def _pause(self, seconds: float) -> None:
         """Sleep, unless woken by a new update first."""
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that arrives
+        # as the event fires, and a stop would then hang.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
         self._wake.clear()
 
     def _log_retry(self, state: RetryCallState) -> None:
