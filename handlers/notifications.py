@@ -7,7 +7,7 @@ before it commits, so the messages are written in the same transaction as the ch
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from core.events import (
     PointsChanged,
@@ -45,20 +45,9 @@ T = TypeVar("T", bound=_AboutTicket)
 
 def subscribe(services: Services) -> None:
     """Register every notification with the app's event registry, once, at start-up."""
-    on = services.events.subscribe
-    on(TicketOpened, _about_ticket(services, _opened))
-    on(TicketEscalated, _about_ticket(services, _escalated))
-    on(TicketAccepted, _about_ticket(services, _worked))
-    on(TicketStarted, _about_ticket(services, _worked))
-    on(TicketResolved, _about_ticket(services, _resolved))
-    on(TicketRejected, _about_ticket(services, _rejected))
-    on(TicketReassigned, _about_ticket(services, _reassigned))
-    on(TicketClosed, _about_ticket(services, _closed))
-    on(TicketReopened, _about_ticket(services, _reopened))
-    on(TicketJudged, _about_ticket(services, _validated))
-    on(RejectionUpheld, _about_ticket(services, _upheld))
-    on(RejectionOverruled, _about_ticket(services, _overruled))
-    on(PointsChanged, _with_notifier(services, _points_changed))
+    for kind, tell in ABOUT_TICKET.items():
+        services.events.subscribe(kind, _about_ticket(services, tell))
+    services.events.subscribe(PointsChanged, _with_notifier(services, _points_changed))
 
 
 def _with_notifier(
@@ -277,3 +266,19 @@ def _validated(notify: Notifier, ticket: Ticket, event: TicketJudged) -> None:
         _card_to(notify, lead, ticket, "ticket.reinstated", code=ticket.code,
                  actor=render.person_name(notify.services.plant, event.actor))
 
+
+# Who hears of what, in one table: each ticket event and the notification it sends.
+ABOUT_TICKET: dict[type[Any], Callable[[Notifier, Ticket, Any], None]] = {
+    TicketOpened: _opened,
+    TicketEscalated: _escalated,
+    TicketAccepted: _worked,
+    TicketStarted: _worked,
+    TicketResolved: _resolved,
+    TicketRejected: _rejected,
+    TicketReassigned: _reassigned,
+    TicketClosed: _closed,
+    TicketReopened: _reopened,
+    TicketJudged: _validated,
+    RejectionUpheld: _upheld,
+    RejectionOverruled: _overruled,
+}
