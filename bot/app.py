@@ -11,13 +11,15 @@ from sqlalchemy import Engine
 
 from bot.channels.base import Channel
 from bot.delivery import DeliveryWorker
+from bot.group_commit import GroupCommit
+from bot.monthly_cli import BlobMonthlyFiles
 from bot.plantfile import channel_keys, read_plant
 from bot.settings import Settings
 from core.bus import EventRegistry
 from core.dialog import Incoming
 from core.plant import Plant
 from core.ports import Clock
-from handlers import dispatcher, identity, notifications
+from handlers import chain_notices, dispatcher, identity, notifications, reminder_notices
 from handlers.context import Services
 from scheduler.clock import SystemClock
 from storage.blobs import FileBlobStore
@@ -81,6 +83,10 @@ class AppInlet:
         self._services = app.services
         self._queue = SqlInboundQueue(app.engine)
         self.chats = ChatLocks()
+        # Updates kept and marked done at the same moment share a transaction (a burst of
+        # concurrent updates in a host bot, the chats of one drain round).
+        self._arrivals = GroupCommit(self._queue.put_arrivals)
+        self._done: GroupCommit[Sequence[int]] = GroupCommit(self._mark_done)
 
     @property
     def language(self) -> str:
@@ -99,13 +105,17 @@ class AppInlet:
 
     async def store(self, channel: str, payloads: Sequence[str]) -> None:
         if payloads:
-            await asyncio.to_thread(self._queue.put_many, channel, payloads, self.clock.now())
+            await self._arrivals.put((channel, payloads, self.clock.now()))
 
     async def pending(self, channel: str, limit: int = 100) -> list[Inbound]:
         return await asyncio.to_thread(self._queue.pending, channel, limit)
 
     async def done(self, inbound_ids: Sequence[int]) -> None:
-        await asyncio.to_thread(self._queue.done_many, inbound_ids)
+        if inbound_ids:
+            await self._done.put(inbound_ids)
+
+    def _mark_done(self, batches: Sequence[Sequence[int]]) -> None:
+        self._queue.done_many([inbound_id for ids in batches for inbound_id in ids])
 
     async def handled(self, channel: str, update_key: str) -> bool:
         return await asyncio.to_thread(self._handled, channel, update_key)
@@ -143,7 +153,11 @@ def build_app(
         events=events,
         plant_keys=channel_keys(),
     )
+    services.monthly = BlobMonthlyFiles(engine, services)
+    # Chains first: a new ticket's chain holds the team's buttons before its cards are written.
+    chain_notices.subscribe(services)
     notifications.subscribe(services)
+    reminder_notices.subscribe(services)
     with services.uow() as uow:
         identity.seed(plant, uow)
         uow.commit()

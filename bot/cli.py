@@ -63,14 +63,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
-    from bot.plantfile import check_plant
+    from bot.plantfile import check_plant, plant_warnings
 
     errors = check_plant(Path(args.file))
     for line in errors:
         print(line, file=sys.stderr)
-    if not errors:
-        print(f"{args.file}: OK")
-    return 1 if errors else 0
+    if errors:
+        return 1
+    warnings = plant_warnings(Path(args.file))  # the file is usable: warnings do not fail it
+    for line in warnings:
+        print(line, file=sys.stderr)
+    noted = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
+    print(f"{args.file}: OK{noted}")
+    return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -117,6 +122,7 @@ def cmd_tickets_export(args: argparse.Namespace) -> int:
     try:
         with SqlUnitOfWork(engine) as uow:
             tickets = list(uow.tickets.all())
+            joined_by = uow.duplicates.followers_by_ticket()
             trail = list(uow.audit.entries()) if args.format == "xlsx" else []
     finally:
         engine.dispose()
@@ -124,14 +130,14 @@ def cmd_tickets_export(args: argparse.Namespace) -> int:
         now = datetime.now(UTC)
         out = Path(args.out or f"tickets-{now.astimezone(ZoneInfo(plant.timezone)):%Y%m%d}.xlsx")
         ledger_workbook(plant, tickets, trail, exported_at=now,
-                        say=partial(t, plant.language)).save(out)
+                        say=partial(t, plant.language), joined_by=joined_by).save(out)
         print(f"wrote {out}: {len(tickets)} tickets")
         return 0
     if args.format == "csv":
-        data = export_csv(plant, tickets)
+        data = export_csv(plant, tickets, joined_by)
     else:
-        data = (json.dumps(export_json(plant, tickets), ensure_ascii=False, indent=2)
-                + "\n").encode()
+        data = (json.dumps(export_json(plant, tickets, joined_by), ensure_ascii=False,
+                           indent=2) + "\n").encode()
     if args.out:
         Path(args.out).write_bytes(data)
         print(f"wrote {args.out}: {len(tickets)} tickets")
@@ -140,6 +146,71 @@ def cmd_tickets_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)  # bytes as exported: the CSV's BOM survives any locale
         sys.stdout.buffer.flush()
     return 0
+
+
+def cmd_major_export(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+    from functools import partial
+    from zoneinfo import ZoneInfo
+
+    from bot.plantfile import read_plant
+    from handlers.i18n import t
+    from reports.major_register import register_json, register_workbook
+    from storage.database import make_engine
+    from storage.uow import SqlUnitOfWork
+
+    settings = load_settings(_overrides(args))
+    plant = read_plant(settings.plant_file)
+    engine = make_engine(settings.database_url)
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            graded = uow.majors.graded()
+    finally:
+        engine.dispose()
+    if args.format == "xlsx":
+        now = datetime.now(UTC)
+        local = now.astimezone(ZoneInfo(plant.timezone))
+        out = Path(args.output or f"major-hazards-{local:%Y%m%d}.xlsx")
+        register_workbook(plant, graded, exported_at=now,
+                          say=partial(t, plant.language)).save(out)
+        print(f"wrote {out}: {len(graded)} major hazards")
+        return 0
+    data = json.dumps(register_json(plant, graded), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        Path(args.output).write_text(data, encoding="utf-8")
+        print(f"wrote {args.output}: {len(graded)} major hazards")
+    else:
+        sys.stdout.write(data)
+    return 0
+
+
+def cmd_rounds(args: argparse.Namespace) -> int:
+    from bot.round_report import week_report
+
+    try:
+        out = week_report(load_settings(_overrides(args)), args.week, args.format)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.output:
+        Path(args.output).write_text(out, encoding="utf-8")
+    else:
+        sys.stdout.write(out)
+    return 0
+
+
+def cmd_shop_orders(args: argparse.Namespace) -> int:
+    from bot.shop_cli import shop_orders
+
+    return shop_orders(load_settings(_overrides(args)), status=args.status, fmt=args.format,
+                       output=args.output)
+
+
+def cmd_points_adjust(args: argparse.Namespace) -> int:
+    from bot.shop_cli import points_adjust
+
+    return points_adjust(load_settings(_overrides(args)), person=args.person, delta=args.delta,
+                         reason=args.reason, by=args.by)
 
 
 def cmd_audit_show(args: argparse.Namespace) -> int:
@@ -205,6 +276,35 @@ def cmd_people_import(args: argparse.Namespace) -> int:
     return import_file(Path(args.file), settings.plant_file, yes=args.yes, ask=ask)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from bot.import_cli import run_import
+
+    return run_import(args, load_settings(_overrides(args)))
+
+
+def cmd_kpi(args: argparse.Namespace) -> int:
+    from bot.kpi_cli import kpi_report
+
+    return kpi_report(load_settings(_overrides(args)), month=args.month,
+                      department=args.department, as_of=args.as_of, fmt=args.format,
+                      out=sys.stdout, err=sys.stderr)
+
+
+def cmd_report_monthly(args: argparse.Namespace) -> int:
+    from bot.monthly_cli import monthly_report
+
+    return monthly_report(load_settings(_overrides(args)), month=args.month,
+                          out_dir=Path(args.out), lang=args.lang, out=sys.stdout,
+                          err=sys.stderr)
+
+
+def cmd_warnings(args: argparse.Namespace) -> int:
+    from bot.trends_cli import warnings_report
+
+    return warnings_report(load_settings(_overrides(args)), as_of=args.as_of, fmt=args.format,
+                           out=sys.stdout, err=sys.stderr)
+
+
 def cmd_wecom_sync_roster(args: argparse.Namespace) -> int:
     from bot.roster import ask_on_terminal
     from bot.roster_sync import sync_roster
@@ -259,6 +359,48 @@ def parser() -> argparse.ArgumentParser:
                         "output (xlsx: default tickets-YYYYMMDD.xlsx here)")
     export.set_defaults(func=cmd_tickets_export)
 
+    major = sub.add_parser("major", help="major hazard tools (重大事故隐患)").add_subparsers(
+        dest="action", required=True)
+    register = with_common(major.add_parser(
+        "export", help="the register of major hazards with their remediation plans"))
+    register.add_argument("--format", choices=("json", "xlsx"), default="json")
+    register.add_argument("--output", "--out", dest="output", metavar="FILE",
+                          help="write to FILE instead of standard output (xlsx: default "
+                          "major-hazards-YYYYMMDD.xlsx here)")
+    register.set_defaults(func=cmd_major_export)
+
+    shop = sub.add_parser("shop", help="points shop tools (积分商城)").add_subparsers(
+        dest="action", required=True)
+    orders = with_common(shop.add_parser(
+        "orders", help="the shop's orders, for the hand-out list (JSON or printable XLSX)"))
+    orders.add_argument("--status", choices=("pending", "approved", "rejected", "all"),
+                        default="all")
+    orders.add_argument("--format", choices=("json", "xlsx"), default="json")
+    orders.add_argument("--output", "--out", dest="output", metavar="FILE",
+                        help="write to FILE instead of standard output (xlsx: default "
+                        "shop-orders-YYYYMMDD.xlsx here)")
+    orders.set_defaults(func=cmd_shop_orders)
+
+    points = sub.add_parser("points", help="points ledger tools (积分)").add_subparsers(
+        dest="action", required=True)
+    adjust = with_common(points.add_parser(
+        "adjust", help="add (or, negative, take) points with a reason; audited"))
+    adjust.add_argument("person", help="person id, e.g. W01")
+    adjust.add_argument("delta", type=int, help="points to add, e.g. 5 or -5")
+    adjust.add_argument("--reason", required=True, help="why, as the person will read it")
+    adjust.add_argument("--by", required=True, metavar="ADMIN",
+                        help="the person id of the admin making the adjustment")
+    adjust.set_defaults(func=cmd_points_adjust)
+
+    rounds = with_common(sub.add_parser(
+        "rounds", help="a week's inspection rounds: coverage per area and each round (巡检)"))
+    rounds.add_argument("--week", metavar="YYYY-Www",
+                        help="ISO week in plant time, e.g. 2026-W49 (default: this week)")
+    rounds.add_argument("--format", choices=("json", "text"), default="json")
+    rounds.add_argument("--output", "--out", dest="output", metavar="FILE",
+                        help="write to FILE instead of standard output")
+    rounds.set_defaults(func=cmd_rounds)
+
     wecom = sub.add_parser("wecom", help="WeCom app tools").add_subparsers(
         dest="action", required=True)
     with_common(wecom.add_parser(
@@ -276,6 +418,41 @@ def parser() -> argparse.ArgumentParser:
     roster.add_argument("--config", help="plant.yaml to merge into (default: the demo plant)")
     roster.add_argument("--yes", action="store_true", help="write without asking")
     roster.set_defaults(func=cmd_people_import)
+
+    kpi = with_common(sub.add_parser("kpi", help="the month's KPIs (issue 12's definitions)"))
+    kpi.add_argument("month", help="YYYY-MM, a calendar month in the plant's time zone")
+    kpi.add_argument("--department", help="only the tickets of the areas it owns")
+    kpi.add_argument("--as-of", help="ISO 8601 time the figures stand at (default: now)")
+    kpi.add_argument("--format", choices=("json", "table"), default="table")
+    kpi.set_defaults(func=cmd_kpi)
+
+    reports = sub.add_parser("report", help="reports as files").add_subparsers(
+        dest="action", required=True)
+    monthly = with_common(reports.add_parser(
+        "monthly", help="the monthly 隐患治理分析报告 (PDF) and the month's ledger (XLSX)"))
+    monthly.add_argument("month", help="YYYY-MM, a calendar month in the plant's time zone")
+    monthly.add_argument("--out", required=True, help="folder to write both files into")
+    monthly.add_argument("--lang", help="zh-CN or en (default: plant.yaml's language)")
+    monthly.set_defaults(func=cmd_report_monthly)
+
+    warned = with_common(sub.add_parser("warnings", help="trend warnings (趋势预警)"))
+    warned.add_argument("--as-of", help="ISO 8601 time the window ends at (default: now)")
+    warned.add_argument("--format", choices=("json", "table"), default="table")
+    warned.set_defaults(func=cmd_warnings)
+
+    history = sub.add_parser("import", help="load a plant's history from XLSX or CSV files")
+    kinds = history.add_subparsers(dest="kind", required=True)
+    for kind, what in (("tickets", "a hazard ledger (台账), one ticket per row"),
+                       ("runlog", "equipment run periods: equipment, start, end"),
+                       ("hours", "hours worked: department, month, hours")):
+        loader = with_common(kinds.add_parser(kind, help=what))
+        loader.add_argument("file", help="XLSX or CSV with a header row (English or Chinese)")
+        loader.add_argument("--skip-invalid", action="store_true",
+                            help="import the good rows even when some are rejected")
+        loader.add_argument("--dry-run", action="store_true",
+                            help="check and count everything, write nothing")
+        loader.add_argument("--lang", help="language of the messages (default: plant.yaml's)")
+        loader.set_defaults(func=cmd_import)
     return root
 
 

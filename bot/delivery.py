@@ -19,10 +19,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.channels.base import Channel, RetryLater, Undeliverable
+from bot.group_commit import GroupCommit
 from bot.pictures import PictureDrawer
+from bot.send_slots import SendSlots
 from core.messages import OutMessage
 from core.ports import BlobStore, Clock, PhotoStore
-from storage.outbox_queue import LEASE, Claimed, SqlOutboxQueue
+from storage.outbox_queue import LEASE, Claimed, Sent, SqlOutboxQueue
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,13 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._took_back = False
         self._woke_channel: dict[str, datetime] = {}
+        # A claim's sends go out together, but no more at once than a channel's call time
+        # calls for (bot.send_slots).
+        self._slots: dict[str, SendSlots] = {}
+        # A message is marked sent before its send counts as done (and before the next claim,
+        # which would otherwise find its chat still busy); acks that come together share a
+        # transaction.
+        self._acks = GroupCommit(queue.sent_many)
 
     def wake(self) -> None:
         self._wake.set()
@@ -111,7 +120,8 @@ class DeliveryWorker:
             if message.image:
                 image = await asyncio.to_thread(self.photos.read, message.image)
             attachment = await self._attachment(message)
-            external_id = await channel.send(message, image, attachment)
+            async with self._slots.setdefault(message.channel, SendSlots()).slot():
+                external_id = await channel.send(message, image, attachment)
         except RetryLater as wait:
             after = wait.after_s
             if after is None:
@@ -129,7 +139,7 @@ class DeliveryWorker:
             await asyncio.to_thread(self.queue.retry, item.id, now + timedelta(seconds=after),
                                     repr(exc))
             return False
-        await asyncio.to_thread(self.queue.sent, item.id, self.clock.now(), external_id)
+        await self._acks.put(Sent(item.id, self.clock.now(), external_id))
         await self._wake_channel(message.channel)  # it is up again: no need to wait out the backoff
         return True
 

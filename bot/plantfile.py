@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.channels import CHANNELS
 from core.plant import ChannelKeys, Plant
 from handlers.locales import languages
-from storage.plantfile import check_plant_file, load_plant
+from storage.plantfile import check_plant_file, load_plant, warning_lines
 
 
 @cache
@@ -29,3 +29,8 @@ def read_plant(path: Path) -> Plant:
 
 def check_plant(path: Path) -> list[str]:
     return check_plant_file(path, languages=languages(), channels=channel_keys())
+
+
+def plant_warnings(path: Path) -> list[str]:
+    """What a valid plant file loads with but should be looked at again (`config check`)."""
+    return warning_lines(path, read_plant(path))

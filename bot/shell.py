@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import itertools
 import stat
 import sys
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 
 from bot.app import App
@@ -34,6 +36,12 @@ def shell_channels(settings: Settings, terminal: TerminalChannel) -> dict[str, C
         if sender is not None and (channel := sender(settings)) is not None:
             channels[name] = channel
     return channels
+
+
+# `!location`'s tags: a forwarded location, one sent an hour ago, a live location.
+LOCATION_TAGS = ("forwarded", "old", "live")
+LOCATION_USAGE = "usage: !location LAT LON [ACCURACY_M] [forwarded|old|live]"
+OLD = timedelta(hours=1)
 
 
 class ShellError(Exception):
@@ -78,8 +86,7 @@ class Shell:
         if name == "photo" and rest:
             await self.app.inlet.handle(self._event(EventKind.PHOTO, attachment=self._file(rest)))
         elif name == "location" and rest:
-            await self.app.inlet.handle(self._event(EventKind.LOCATION,
-                                                    location=self._point(rest)))
+            await self.app.inlet.handle(self._location(rest))
         elif name == "press" and rest:
             found = self.terminal.button(self.person, rest)
             if found is None:
@@ -114,16 +121,22 @@ class Shell:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise ShellError(f"cannot read {text}: {why}") from exc
 
-    @staticmethod
-    def _point(text: str) -> GeoPoint:
+    def _location(self, text: str) -> Incoming:
+        """`LAT LON [ACCURACY_M] [forwarded|old|live]`: the tag says how it was sent (`old`: an
+        hour ago), so a script can try what a check-in must refuse."""
         parts = text.split()
+        numbers = list(itertools.takewhile(lambda p: p.lower() not in LOCATION_TAGS, parts))
+        tags = [p.lower() for p in parts[len(numbers):]]
+        if len(numbers) not in (2, 3) or not set(tags) <= set(LOCATION_TAGS) or (
+                len(set(tags)) < len(tags)):
+            raise ShellError(LOCATION_USAGE)
         try:
-            numbers = [float(p) for p in parts]
+            point = GeoPoint(*(float(p) for p in numbers))
         except ValueError as exc:
             raise ShellError(f"not a location: {text!r}") from exc
-        if len(numbers) not in (2, 3):
-            raise ShellError("usage: !location LAT LON [ACCURACY_M]")
-        return GeoPoint(*numbers)
+        sent_at = self.app.services.clock.now() - (OLD if "old" in tags else timedelta())
+        return self._event(EventKind.LOCATION, location=point, sent_at=sent_at,
+                           forwarded="forwarded" in tags, live="live" in tags)
 
     async def _wait(self, text: str) -> None:
         if self.clock is None:

@@ -15,7 +15,7 @@ _CHAT_ID = re.compile(r"[0-9A-Za-z]{1,32}")
 CHAT_KEY, USER_KEY = GROUP_CHAT_ID.key, USER_ID.key
 # Menu keys are the commands they run (see bot/channels/wecom/inbound.py).
 TOP_LEVEL = ("report", "my")
-UNDER_MORE = ("points", "rank", "help")
+UNDER_MORE = ("points", "rank", "shop", "help")
 
 
 def menu(lang: str) -> dict[str, Any]:

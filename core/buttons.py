@@ -1,9 +1,10 @@
 """What a button carries: typed payloads, and the one codec between them and button data.
 
 Data is short and plain (`t:accept:HZ-261128-0042`, `d:3:ELEC`, `o:2:t:MECH`,
-`url:https://…`) so that buttons already sent keep working and a person can
-forge one in the shell. It is never trusted: `decode` turns anything that is not
-well formed into None, and handlers re-check the presser and the state anyway.
+`p:HZ-261128-0042`, `c:confirm:12`, `s:approve:7`, `v:HZ-261128-0042`, `rk:teams:all`,
+`url:https://…`) so that buttons already sent keep working and a person can forge one in
+the shell. It is never trusted: `decode` turns anything that is not well formed into None,
+and handlers re-check the presser and the state anyway.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.chains import StepVerb
+from core.ranking import Board, Period
+from core.shop import OrderVerb
 from core.tickets import Action
 
 # Telegram's limit for callback data; WeCom allows more, so this is the budget everywhere.
@@ -62,13 +66,59 @@ class PageButton:
 
 
 @dataclass(frozen=True)
+class PlanButton:
+    """Enter the remediation plan (五落实) of the major hazard `code`."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class StepButton:
+    """Do `verb` to the step `step` (its number) of a cross-department chain."""
+
+    verb: StepVerb
+    step: int
+
+
+@dataclass(frozen=True)
 class LinkButton:
     """Open `url`; the platform handles it, nothing comes back to us."""
 
     url: str
 
 
-Payload = TicketButton | DialogButton | PageButton | LinkButton
+@dataclass(frozen=True)
+class OrderButton:
+    """An admin's `verb` (approve, reject) on the shop order numbered `order`."""
+
+    verb: OrderVerb
+    order: int
+
+
+@dataclass(frozen=True)
+class ViewButton:
+    """Show the ticket `code` to the presser, as `/status CODE` does."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class RankButton:
+    """Show the ranking of `board` for `period`."""
+
+    board: Board
+    period: Period
+
+
+@dataclass(frozen=True)
+class WatchButton:
+    """Add a special inspection plan for the machine of trend warning number `warning`."""
+
+    warning: int
+
+
+Payload = (TicketButton | DialogButton | PageButton | PlanButton | StepButton | LinkButton
+           | OrderButton | ViewButton | RankButton | WatchButton)
 
 
 class UnsendableButton(ValueError):
@@ -93,6 +143,18 @@ def _write(payload: Payload) -> str:
             return f"o:{page}"
         case PageButton(page, Scope(kind, key)):
             return f"o:{page}:{kind.value}:{key}"
+        case PlanButton(code):
+            return f"p:{code}"
+        case StepButton(verb, step):
+            return f"c:{verb.value}:{step}"
+        case OrderButton(verb, order):
+            return f"s:{verb.value}:{order}"
+        case ViewButton(code):
+            return f"v:{code}"
+        case RankButton(board, period):
+            return f"rk:{board.value}:{period.value}"
+        case WatchButton(warning):
+            return f"tw:{warning}"
         case LinkButton(url):
             return f"url:{url}"
     raise TypeError(f"not a button payload: {payload!r}")
@@ -111,6 +173,18 @@ def decode(data: str) -> Payload | None:
         return _dialog(rest)
     if prefix == "o":
         return _page(rest)
+    if prefix == "c":
+        return _step(rest)
+    if prefix == "s":
+        return _order(rest)
+    if prefix == "p":
+        return PlanButton(rest) if _CODE.fullmatch(rest) else None
+    if prefix == "v":
+        return ViewButton(rest) if _CODE.fullmatch(rest) else None
+    if prefix == "rk":
+        return _rank(rest)
+    if prefix == "tw":
+        return WatchButton(int(rest)) if _REV.fullmatch(rest) else None
     return None
 
 
@@ -145,6 +219,27 @@ def _page(rest: str) -> PageButton | None:
     if kind not in ScopeKind.__members__.values() or not key or key != key.strip():
         return None
     return PageButton(page, Scope(ScopeKind(kind), key))
+
+
+def _rank(rest: str) -> RankButton | None:
+    board, _, period = rest.partition(":")
+    if board not in Board.__members__.values() or period not in Period.__members__.values():
+        return None
+    return RankButton(Board(board), Period(period))
+
+
+def _order(rest: str) -> OrderButton | None:
+    verb, _, number = rest.partition(":")
+    if verb not in OrderVerb.__members__.values() or not _REV.fullmatch(number):
+        return None
+    return OrderButton(OrderVerb(verb), int(number))
+
+
+def _step(rest: str) -> StepButton | None:
+    verb, _, number = rest.partition(":")
+    if verb not in StepVerb.__members__.values() or not _REV.fullmatch(number):
+        return None
+    return StepButton(StepVerb(verb), int(number))
 
 
 def _link(url: str) -> LinkButton | None:

@@ -17,6 +17,8 @@ from core.plant import Role
 
 # How far into a window a reminder falls due, unless a policy says otherwise.
 REMIND_SHARE = 0.75
+# How often the top rung hears again until someone acts, unless a policy says otherwise.
+REPEAT = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,13 @@ class Rung:
 
 @dataclass(frozen=True)
 class DeadlinePolicy:
-    """The rules a thing opened under: its named windows, its ladder and its reminder point."""
+    """The rules a thing opened under: its named windows, its ladder, its reminder point and
+    how often the top rung is reminded (None: once told, never again)."""
 
     windows: Mapping[str, timedelta] = field(default_factory=dict)
     ladder: tuple[Rung, ...] = ()
     remind_share: float = REMIND_SHARE
+    repeat: timedelta | None = REPEAT
 
     def window(self, name: str) -> timedelta | None:
         return self.windows.get(name)
@@ -51,10 +55,12 @@ class Deadline:
 
 @dataclass(frozen=True)
 class Climb:
-    """One rung up: who is told now, and the deadline that follows."""
+    """One rung up: who is told now, and the deadline that follows; `passed` are the rungs
+    below it told at the same time when the climb went to the top in one go."""
 
     rung: Rung
     deadline: Deadline
+    passed: tuple[Rung, ...] = ()
 
 
 def start(policy: DeadlinePolicy, window: str, now: datetime) -> Deadline:
@@ -75,14 +81,25 @@ def moved(
     return replace(deadline, level=level, due_at=due_at, remind_at=remind_at)
 
 
-def climb(deadline: Deadline, now: datetime) -> Climb | None:
-    """The deadline passed: the next rung, timed by its own window (untimed at the top);
+def climb(deadline: Deadline, now: datetime, *, to_top: bool = False) -> Climb | None:
+    """The deadline passed: the next rung (`to_top`: every rung left, at once), timed by its
+    own window; at the top nothing is due, but the top rung is reminded every `repeat`.
     None once the ladder is exhausted, which means stop."""
     ladder = deadline.policy.ladder
-    level = deadline.level + 1
-    if level > len(ladder):
+    level = len(ladder) if to_top else deadline.level + 1
+    if level > len(ladder) or level <= deadline.level:
         return None
     rung = ladder[level - 1]
-    window = rung.window if level < len(ladder) else None
-    due_at = now + window if window is not None else None
-    return Climb(rung, moved(deadline, now=now, due_at=due_at, level=level))
+    passed = ladder[deadline.level:level - 1]
+    if level < len(ladder):
+        window = rung.window
+        due_at = now + window if window is not None else None
+        return Climb(rung, moved(deadline, now=now, due_at=due_at, level=level), passed)
+    return Climb(rung, exhausted(replace(deadline, level=level), now), passed)
+
+
+def exhausted(deadline: Deadline, now: datetime) -> Deadline:
+    """Nothing left to climb: nothing is due, and the top rung, just told (or late again
+    after someone acted), is reminded one `repeat` from now and every `repeat` after."""
+    repeat = deadline.policy.repeat
+    return replace(deadline, due_at=None, remind_at=None if repeat is None else now + repeat)

@@ -57,6 +57,10 @@ class Incoming:
     forwarded: bool = False
     phone: str = ""
     sender_name: str = ""
+    # When the platform says the message was sent (None: it did not say); a check-in wants
+    # a location sent just now, unless it is `live` (a location the phone keeps updating).
+    sent_at: datetime | None = None
+    live: bool = False
 
 
 @dataclass(frozen=True)

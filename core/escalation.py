@@ -33,6 +33,8 @@ class EscalationStep:
     role: Role
     recipients: tuple[str, ...]
     deadline: Deadline
+    # The roles of the rungs below told at the same time (a critical ticket's whole ladder).
+    passed: tuple[Role, ...] = ()
 
     @property
     def level(self) -> int:
@@ -53,7 +55,8 @@ def policy_for(plant: Plant, severity: Severity) -> DeadlinePolicy:
         Rung(level.role, parse_duration(level.window) if level.window else None)
         for level in plant.escalation
     )
-    return DeadlinePolicy(windows, ladder)
+    reminders = plant.reminders
+    return DeadlinePolicy(windows, ladder, reminders.share, reminders.repeat_every)
 
 
 def policy_of(plant: Plant, ticket: Ticket) -> DeadlinePolicy:
@@ -141,17 +144,22 @@ def recipients_for(plant: Plant, role: Role, team_id: str) -> tuple[str, ...]:
 
 
 def next_step(plant: Plant, ticket: Ticket, now: datetime) -> EscalationStep | None:
-    """The next rung for a ticket whose deadline passed; None when the ladder is exhausted."""
-    climbed = deadline.climb(deadline_of(plant, ticket), now)
+    """The next rung for a ticket whose deadline passed; a critical ticket goes to the top at
+    once, every rung told. None when the ladder is exhausted."""
+    at_once = ticket.severity is Severity.CRITICAL
+    climbed = deadline.climb(deadline_of(plant, ticket), now, to_top=at_once)
     if climbed is None:
         return None
-    role = climbed.rung.role
-    return EscalationStep(role, recipients_for(plant, role, ticket.team), climbed.deadline)
+    roles = [rung.role for rung in (*climbed.passed, climbed.rung)]
+    told = (person for role in roles for person in recipients_for(plant, role, ticket.team))
+    return EscalationStep(roles[-1], tuple(dict.fromkeys(told)), climbed.deadline,
+                          tuple(roles[:-1]))
 
 
 def stop(plant: Plant, ticket: Ticket, now: datetime) -> None:
-    """The ladder is exhausted: nothing more to time."""
-    keep(ticket, deadline.moved(deadline_of(plant, ticket), now=now, due_at=None))
+    """The ladder is exhausted and the deadline passed again: nothing more to climb; the top
+    rung hears again on its rhythm (`repeat`), not the moment after someone acted."""
+    keep(ticket, deadline.exhausted(deadline_of(plant, ticket), now))
 
 
 def apply_step(ticket: Ticket, step: EscalationStep) -> None:

@@ -29,6 +29,8 @@ class TicketActed:
     reason: str | None = None
     previous_team: str | None = None
     previous_status: Status | None = None
+    # A photo the actor sent with the action (the reporter's "not fixed" evidence).
+    photo: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,13 @@ class TicketClosed(TicketActed):
 
 @dataclass(frozen=True)
 class TicketReopened(TicketActed):
-    """Safety staff found the fix wanting and sent it back."""
+    """Safety staff (`reopen`) or the reporter (`not_fixed`) found the fix wanting and sent
+    it back."""
+
+
+@dataclass(frozen=True)
+class FixConfirmed(TicketActed):
+    """The reporter confirmed the fix (已解决)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,11 @@ class RejectionOverruled(TicketActed):
     """Safety staff sent the rejected work back to a team."""
 
 
+@dataclass(frozen=True)
+class TicketGradedMajor(TicketActed):
+    """The safety manager graded the ticket a major hazard (重大事故隐患)."""
+
+
 # Which fact each action on a ticket records.
 ACTED: dict[Action, type[TicketActed]] = {
     Action.ACCEPT: TicketAccepted,
@@ -95,7 +108,19 @@ ACTED: dict[Action, type[TicketActed]] = {
     Action.INVALID: TicketJudged,
     Action.UPHOLD: RejectionUpheld,
     Action.OVERRULE: RejectionOverruled,
+    Action.MAJOR: TicketGradedMajor,
+    Action.FIXED: FixConfirmed,
+    Action.NOT_FIXED: TicketReopened,
 }
+
+
+@dataclass(frozen=True)
+class TicketJoined:
+    """A worker about to report the same hazard joined the open ticket instead (core/
+    duplicates.py): they follow its progress; no ticket was opened, no points are due."""
+
+    code: str
+    actor: str
 
 
 @dataclass(frozen=True)
@@ -104,6 +129,30 @@ class TicketEscalated:
     level: int
     role: Role
     recipients: tuple[str, ...]
+    # The rungs below `role` told in the same step: a critical ticket tells every rung at once.
+    passed: tuple[Role, ...] = ()
+
+
+@dataclass(frozen=True)
+class TicketReminded:
+    """The holder of a ticket's step was reminded: before its deadline, or (`repeat`) the top
+    rung again because nobody acted. `digested` get it in their daily digest instead."""
+
+    code: str
+    level: int
+    recipients: tuple[str, ...]
+    repeat: bool = False
+    digested: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestCompiled:
+    """A person's daily digest: the general tickets whose reminders it gathers (in the plant's
+    zone, `day` as YYYY-MM-DD). A message, not a fact about a ticket: not audited."""
+
+    person: str
+    day: str
+    tickets: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -114,7 +163,83 @@ class PointsChanged:
     reason: str
 
 
-Event = TicketOpened | TicketActed | TicketEscalated | PointsChanged
+@dataclass(frozen=True)
+class RemediationPlanEntered:
+    """A major hazard's remediation plan (五落实) was entered, or replaced; the audit log
+    keeps all five elements. Funds are yuan as a decimal string, the deadline an ISO date."""
+
+    code: str
+    actor: str
+    responsible: str
+    measures: str
+    funds: str
+    deadline: str
+    emergency_plan: str
+
+
+@dataclass(frozen=True)
+class MajorAcceptanceRequested:
+    """A safety officer verified a major hazard's fix: only the safety manager may accept it."""
+
+    code: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class MajorHazardAccepted:
+    """The safety manager accepted a major hazard's fix, closing it (验收销号)."""
+
+    code: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class PointsAdjusted:
+    """An admin corrected a person's points, with their reason (a ledger `adjust` entry)."""
+
+    person: str
+    delta: int
+    reason: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class OrderPlaced:
+    """A shop order reserved its points and stock; an admin is asked to approve it."""
+
+    order: int
+    person: str
+    item: str
+    price: int
+    actor: str
+
+
+@dataclass(frozen=True)
+class OrderApproved:
+    """An admin approved a shop order: it is handed out where the item is collected."""
+
+    order: int
+    person: str
+    item: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class OrderRejected:
+    """An admin rejected a shop order: its points are refunded, its stock released."""
+
+    order: int
+    person: str
+    item: str
+    price: int
+    actor: str
+    reason: str
+
+
+ShopEvent = OrderPlaced | OrderApproved | OrderRejected
+MajorHazardEvent = RemediationPlanEntered | MajorAcceptanceRequested | MajorHazardAccepted
+Event = (TicketOpened | TicketJoined | TicketActed | TicketEscalated | TicketReminded
+         | PointsChanged | MajorHazardEvent)
 
 
 def audit_name(event: Event) -> str:

@@ -10,7 +10,7 @@ answer opens a hazard ticket linked to the round and the risk point.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -101,12 +101,30 @@ class RoundRepository(Protocol):
 
     def next_due_at(self) -> datetime | None: ...
 
+    # What the generator keeps beside the rounds (core/round_services.py).
+    def generated(self, day: date) -> str | None:
+        """The fingerprint of the plans a plant day's rounds were generated under; None when
+        the day was never generated."""
+        ...
+
+    def mark_generated(self, day: date, fingerprint: str, at: datetime) -> None: ...
+
+    def claim_announcement(self, person: str, day: date, at: datetime) -> bool:
+        """Note the person's list of a plant day's rounds as sent; False when it already
+        was (by this process or another)."""
+        ...
+
+    def announced(self, day: date) -> set[str]:
+        """Who got the list of a plant day's rounds."""
+        ...
+
 
 class CheckInRepository(Protocol):
     def add(self, checkin: CheckIn) -> CheckIn:
         """Store a check-in; returns it with its id."""
         ...
 
+    def get(self, checkin_id: int) -> CheckIn | None: ...
     def for_round(self, round_id: int) -> list[CheckIn]: ...
     def answer(self, answer: ChecklistAnswer) -> None: ...
     def answers(self, checkin_id: int) -> list[ChecklistAnswer]: ...

@@ -15,3 +15,31 @@ class BeforeAfter:
     after: str
     labels: tuple[str, str]
     title: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table drawn as a PNG (the joint board), its texts already in the reader's language;
+    each mark names a style (late, done, waiting, due soon) for one body cell."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    marks: tuple[tuple[int, int, str], ...] = ()  # (row, column, style)
+    subtitle: str = ""
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A ranking drawn as horizontal bars, the first bar on top (reports/ranking_chart.py);
+    `mine` is the index of the reader's own bar, drawn in another colour."""
+
+    title: str
+    labels: tuple[str, ...]
+    values: tuple[int, ...]
+    mine: int | None = None
+    subtitle: str = ""
+
+
+# What the delivery worker may be asked to draw.
+Picture = BeforeAfter | Table | BarChart

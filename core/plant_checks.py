@@ -8,9 +8,15 @@ from collections.abc import Collection, Iterator, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from core.chain_checks import chain_problems
 from core.durations import parse_duration
 from core.geo import GeoPoint, distance_m
 from core.plant import Role, Severity
+from core.point_settings import point_problems
+from core.reminder_settings import reminder_problems
+from core.risk_checks import risk_problems
+from core.round_checks import round_problems
+from core.trend_checks import analytics_problems
 
 if TYPE_CHECKING:
     from core.plant import Person, Plant
@@ -32,7 +38,12 @@ def plant_problems(plant: Plant, *, languages: Collection[str] = ()) -> list[Pro
         *_superior_loops(plant.people),
         *_window_problems(plant),
         *_missing_roles(plant),
-        *_negative_points(plant),
+        *point_problems(plant.points, plant.shop, admins=len(plant.with_role(Role.ADMIN))),
+        *chain_problems(plant),
+        *reminder_problems(plant.reminders),
+        *risk_problems(plant),
+        *round_problems(plant),
+        *analytics_problems(plant.trends, plant.health_index),
     ]
 
 
@@ -213,11 +224,6 @@ def _missing_roles(plant: Plant) -> Iterator[Problem]:
         if not plant.with_role(role):
             yield "people", f"nobody has the role '{role}'"
     for i, level in enumerate(plant.escalation):
-        if level.role not in (Role.DEPARTMENT_HEAD, Role.SAFETY_MANAGER, Role.ADMIN):
+        if level.role not in (Role.DEPARTMENT_HEAD, Role.SAFETY_MANAGER, Role.PLANT_MANAGER,
+                              Role.ADMIN):
             yield f"escalation[{i}].role", f"cannot escalate to '{level.role}'"
-
-
-def _negative_points(plant: Plant) -> Iterator[Problem]:
-    for severity, points in plant.points.items():
-        if points < 0:
-            yield f"points.{severity}", f"cannot be negative, got {points}"

@@ -6,22 +6,25 @@ before it commits; the events are also returned, for callers that count or inspe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core import escalation
+from core import escalation, major_hazards
 from core.events import (
     ACTED,
     Event,
+    MajorHazardAccepted,
     PointsChanged,
     TicketEscalated,
     TicketOpened,
     audit_name,
 )
 from core.geo import GeoPoint
+from core.ledger import GRADED, UNGRADED, Part
 from core.plant import Plant, Severity
-from core.points import rescore
+from core.points import settle_ticket
 from core.ports import Clock, UnitOfWork
 from core.routing import route
 from core.tickets import (
@@ -55,6 +58,10 @@ class OpenTicket:
     equipment: str | None = None
     location: GeoPoint | None = None
     location_source: str = "area"
+    # What core/duplicates.py found before it was filed: an open ticket it looked like, an
+    # earlier ticket whose photo it reuses.
+    suspected_duplicate_of: str | None = None
+    reused_photo_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ class ActOnTicket:
     team: str | None = None
     after_photo: str | None = None
     duplicate_of: str | None = None
+    photo: str | None = None  # the reporter's "not fixed" evidence, kept with the ticket
 
 
 # The judgement each action passes on the report; upholding a team's rejection finds it invalid.
@@ -94,6 +102,8 @@ def open_ticket(cmd: OpenTicket, *, uow: UnitOfWork, plant: Plant, clock: Clock)
         location=cmd.location,
         location_source=cmd.location_source,
         photos=list(cmd.photos),
+        suspected_duplicate_of=cmd.suspected_duplicate_of,
+        reused_photo_of=cmd.reused_photo_of,
     )
     escalation.open_clocks(plant, ticket, now)
     uow.tickets.add(ticket)
@@ -112,6 +122,7 @@ def act_on_ticket(
     if ticket is None:
         raise ActionRefused("unknown_ticket")
     check_allowed(plant, cmd.actor, cmd.action, ticket)
+    check_ready(uow, plant, cmd.actor, cmd.action, ticket)
     _check_inputs(cmd, ticket, uow, plant)
     previous_team, previous_status = ticket.team, ticket.status
     now = clock.now()
@@ -123,19 +134,35 @@ def act_on_ticket(
     events: list[Event] = [
         ACTED[cmd.action](ticket.code, cmd.action, cmd.actor, cmd.reason or cmd.duplicate_of,
                           previous_team if ticket.team != previous_team else None,
-                          previous_status if ticket.status is not previous_status else None)
+                          previous_status if ticket.status is not previous_status else None,
+                          photo=cmd.photo)
     ]
+    if cmd.action is Action.CLOSE and ticket.is_major:
+        events.append(MajorHazardAccepted(ticket.code, cmd.actor))
     if judgement is not None:
         ticket.validity, ticket.duplicate_of = judgement, cmd.duplicate_of
-        change = rescore(plant, ticket, judgement)
-        if change:
-            ticket.points += change.delta
-            uow.points.add(change, now)
-            events.append(PointsChanged(change.person, change.delta, change.ticket, change.reason))
+    change = _settle_points(uow, plant, ticket, cmd, judgement, now)
+    if change is not None:
+        events.append(change)
     uow.tickets.save(ticket)
     for event in events:
         _record(uow, clock, event, {"status": ticket.status})
     return events
+
+
+def _settle_points(
+    uow: UnitOfWork, plant: Plant, ticket: Ticket, cmd: ActOnTicket,
+    judgement: Validity | None, now: datetime,
+) -> PointsChanged | None:
+    """A judgement settles the reporter's whole award (core/ledger.py); grading a major
+    hazard settles its bonus alone."""
+    if judgement is not None:
+        return settle_ticket(uow, plant, ticket, actor=cmd.actor, at=now, reason=judgement.value)
+    if cmd.action is Action.MAJOR:
+        return settle_ticket(uow, plant, ticket, actor=cmd.actor, at=now,
+                             reason=GRADED if ticket.is_major else UNGRADED,
+                             parts=(Part.MAJOR_HAZARD,))
+    return None
 
 
 def check_allowed(plant: Plant, actor: str, action: Action, ticket: Ticket) -> None:
@@ -144,7 +171,32 @@ def check_allowed(plant: Plant, actor: str, action: Action, ticket: Ticket) -> N
     if person is None or not may_act(plant, person, action, ticket):
         raise ActionRefused("not_allowed")
     if not state_allows(action, ticket):
-        raise ActionRefused("wrong_state")
+        raise ActionRefused(_state_refusal(action, ticket))
+
+
+def _state_refusal(action: Action, ticket: Ticket) -> str:
+    """Why the state refuses the action, as specific as helps the person who pressed."""
+    if action is Action.MAJOR and ticket.is_major:
+        return "already_major"
+    if action is Action.NOT_FIXED and ticket.status is Status.CLOSED:
+        return "closed_report_again"  # signed off: a hazard still there is a new report
+    if action is Action.NOT_FIXED and ticket.status is Status.IN_PROGRESS:
+        return "being_fixed"  # reopened already, by this press or by safety staff
+    return "wrong_state"
+
+
+def check_ready(
+    uow: UnitOfWork, plant: Plant, actor: str, action: Action, ticket: Ticket
+) -> None:
+    """Raise ActionRefused when a major hazard is not ready for the action: work waits for
+    its remediation plan, closing for the safety manager (core/major_hazards.py)."""
+    person = plant.person(actor)
+    if person is None or not ticket.is_major:
+        return
+    has_plan = uow.majors.plan(ticket.code) is not None
+    reason = major_hazards.blocked(action, ticket, person, has_plan=has_plan)
+    if reason is not None:
+        raise ActionRefused(reason)
 
 
 def _check_inputs(cmd: ActOnTicket, ticket: Ticket, uow: UnitOfWork, plant: Plant) -> None:
@@ -164,12 +216,26 @@ def _check_inputs(cmd: ActOnTicket, ticket: Ticket, uow: UnitOfWork, plant: Plan
         raise ActionRefused("duplicate_of_itself")
     if action is Action.DUPLICATE and uow.tickets.get(cmd.duplicate_of or "") is None:
         raise ActionRefused("bad_duplicate")
+    if action is Action.NOT_FIXED and not ((cmd.reason or "").strip() or cmd.photo):
+        raise ActionRefused("reason_required")
+    if action is Action.FIXED and _fix_confirmed(uow, ticket):
+        raise ActionRefused("already_confirmed")
+
+
+def _fix_confirmed(uow: UnitOfWork, ticket: Ticket) -> bool:
+    """Whether the reporter already confirmed this fix: once per resolution is recorded (a
+    fix reopened and done again may be confirmed again)."""
+    since = ticket.resolved_at or ticket.created_at
+    return any(entry.data.get("action") == Action.FIXED
+               for entry in uow.audit.find(subject=ticket.code, since=since))
 
 
 _STAMPS = {
     Action.ACCEPT: "acknowledged_at", Action.START: "started_at",
-    Action.DONE: "resolved_at", Action.CLOSE: "closed_at",
+    Action.DONE: "resolved_at", Action.CLOSE: "closed_at", Action.MAJOR: "major_at",
 }
+# Who did it, for the actions whose doer a register names.
+_SIGNED = {Action.MAJOR: "major_by", Action.CLOSE: "closed_by"}
 
 
 def _judgement(action: Action, ticket: Ticket) -> Validity | None:
@@ -190,12 +256,16 @@ def _apply(cmd: ActOnTicket, ticket: Ticket, now: datetime) -> None:
         ticket.status = target
     if action in _STAMPS:
         setattr(ticket, _STAMPS[action], now)
+    if action in _SIGNED:
+        setattr(ticket, _SIGNED[action], cmd.actor)
     if target is Status.REJECTED:
         ticket.rejected_at = now
     if cmd.reason:
         ticket.reason = cmd.reason.strip()
     if action is Action.DONE:
         ticket.after_photo = cmd.after_photo
+    if cmd.photo and cmd.photo not in ticket.photos:
+        ticket.photos.append(cmd.photo)
 
 
 def _restart_clocks(plant: Plant, ticket: Ticket, action: Action, now: datetime) -> None:
@@ -204,26 +274,42 @@ def _restart_clocks(plant: Plant, ticket: Ticket, action: Action, now: datetime)
     handed_over = ticket.status is Status.REPORTED
     if handed_over:
         escalation.start_response_clock(plant, ticket, now)
-    if action is Action.REOPEN:
+    if action in (Action.REOPEN, Action.NOT_FIXED):
         escalation.start_resolve_clock(plant, ticket, now)
     escalation.reschedule(plant, ticket, now, level=0 if handed_over else None)
 
 
-def escalate_due_tickets(*, uow: UnitOfWork, plant: Plant, clock: Clock) -> list[Event]:
-    """Move every overdue ticket one rung up the ladder; each rung is told once."""
+def escalate_due_tickets(
+    *, uow: UnitOfWork, plant: Plant, clock: Clock, limit: int = 100
+) -> list[Event]:
+    """Move the overdue tickets (up to `limit`) one rung up the ladder; each rung is told once."""
+    return escalate_tickets(uow.tickets.due(clock.now(), limit), uow=uow, plant=plant, clock=clock)
+
+
+def escalate_tickets(
+    tickets: Sequence[Ticket], *, uow: UnitOfWork, plant: Plant, clock: Clock
+) -> list[Event]:
+    """Move each of these overdue tickets, claimed by the caller (`uow.tickets.due`), one
+    rung up: a sweep in batches counts what it claimed apart from what climbed."""
     now = clock.now()
     events: list[Event] = []
-    for ticket in uow.tickets.due(now):
+    for ticket in tickets:
         step = escalation.next_step(plant, ticket, now)
         if step is None:
             escalation.stop(plant, ticket, now)
         else:
             escalation.apply_step(ticket, step)
-            event = TicketEscalated(ticket.code, step.level, step.role, step.recipients)
+            event = TicketEscalated(ticket.code, step.level, step.role, step.recipients,
+                                    step.passed)
             _record(uow, clock, event, {})
             events.append(event)
         uow.tickets.save(ticket)
     return events
+
+
+def record_event(uow: UnitOfWork, clock: Clock, event: Event, **extra: object) -> None:
+    """Audit an event and record it for its subscribers: for use cases in other modules."""
+    _record(uow, clock, event, extra)
 
 
 def _record(uow: UnitOfWork, clock: Clock, event: Event, extra: dict[str, object]) -> None:

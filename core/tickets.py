@@ -43,6 +43,11 @@ class Action(StrEnum):
     INVALID = "invalid"
     UPHOLD = "uphold"
     OVERRULE = "overrule"
+    MAJOR = "major"  # graded a major hazard (重大事故隐患) by the safety manager
+    # The reporter's answer to the before/after picture: 已解决 (recorded, with thanks) or
+    # 未解决 (the fix goes back to the team, as a verifier's reopening does).
+    FIXED = "fixed"
+    NOT_FIXED = "not_fixed"
 
 
 ANY_VALIDITY = tuple(Validity)
@@ -58,6 +63,10 @@ class Transition:
     roles: tuple[Role, ...]
     team_lead_of_ticket: bool = False
     validities: tuple[Validity, ...] = ANY_VALIDITY
+    # Not on a ticket already graded a major hazard: grading happens once.
+    minor_only: bool = False
+    # The ticket's reporter may, and nobody else: their own word on the fix.
+    reporter_only: bool = False
 
 
 _WORKERS = (Role.DEPARTMENT_HEAD, Role.ADMIN)
@@ -94,6 +103,18 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.OVERRULE: Transition(
         (Status.REJECTED,), Status.REPORTED, _VALIDATORS, validities=UNDECIDED
     ),
+    # Only the safety manager grades a major hazard, while the work is still open; what a
+    # major hazard then needs is in core/major_hazards.py.
+    Action.MAJOR: Transition(
+        OPEN_STATUSES, None, (Role.SAFETY_MANAGER,),
+        validities=(Validity.PENDING, Validity.VALID), minor_only=True,
+    ),
+    # Fixed is welcome even after safety staff closed the ticket; Not fixed only reopens a
+    # fix nobody has signed off yet (once closed, the reporter reports again).
+    Action.FIXED: Transition((Status.RESOLVED, Status.CLOSED), None, (), reporter_only=True),
+    Action.NOT_FIXED: Transition(
+        (Status.RESOLVED,), Status.IN_PROGRESS, (), reporter_only=True
+    ),
 }
 
 
@@ -128,13 +149,30 @@ class Ticket:
     rejected_at: datetime | None = None
     reason: str | None = None
     duplicate_of: str | None = None
+    # Filed although it looked like this open ticket (core/duplicates.py): the safety
+    # officer sees the suggestion when judging.
+    suspected_duplicate_of: str | None = None
+    # A photo of this earlier ticket came again: the report earns no points.
+    reused_photo_of: str | None = None
     # The windows and ladder copied when the ticket opened; None on tickets stored before.
     policy: DeadlinePolicy | None = None
+    # A cross-department chain is doing the work (core/chains.py): the team's own actions
+    # wait, and the ticket's escalation clock is stopped while its steps are timed.
+    chain_running: bool = False
+    # Graded a major hazard (重大事故隐患): when and by whom; who closed it (for a major
+    # hazard, the safety manager's acceptance).
+    major_at: datetime | None = None
+    major_by: str | None = None
+    closed_by: str | None = None
     id: int | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_major(self) -> bool:
+        return self.major_at is not None
 
 
 def is_team_lead(plant: Plant, person: Person, team_id: str) -> bool:
@@ -145,13 +183,23 @@ def is_team_lead(plant: Plant, person: Person, team_id: str) -> bool:
 def may_act(plant: Plant, person: Person, action: Action, ticket: Ticket) -> bool:
     """Whether this person's roles allow the action on this ticket, whatever its state."""
     rule = TRANSITIONS[action]
+    if rule.reporter_only:
+        return person.id == ticket.reporter
     if rule.team_lead_of_ticket and is_team_lead(plant, person, ticket.team):
         return True
     return person.has(*rule.roles)
 
 
+# The team's own work on a ticket, which a running chain does instead.
+CHAIN_WORK = (Action.ACCEPT, Action.START, Action.DONE, Action.REJECT, Action.REASSIGN)
+
+
 def state_allows(action: Action, ticket: Ticket) -> bool:
     rule = TRANSITIONS[action]
+    if ticket.chain_running and action in CHAIN_WORK:
+        return False
+    if rule.minor_only and ticket.is_major:
+        return False
     return ticket.status in rule.sources and ticket.validity in rule.validities
 
 
@@ -160,14 +208,16 @@ def awaits_decision(ticket: Ticket) -> bool:
     return ticket.status is Status.REJECTED and ticket.validity in UNDECIDED
 
 
-def may_view(plant: Plant, person: Person, ticket: Ticket) -> bool:
-    """Reporter, assigned team, supervisors and safety staff may see a ticket."""
-    if person.id == ticket.reporter or person.team == ticket.team:
+def may_view(plant: Plant, person: Person, ticket: Ticket, *, follows: bool = False) -> bool:
+    """Reporter, whoever joined the ticket (`follows`, core/duplicates.py), assigned team,
+    supervisors and safety staff may see a ticket."""
+    if follows or person.id == ticket.reporter or person.team == ticket.team:
         return True
     if is_team_lead(plant, person, ticket.team):
         return True
     return person.has(
-        Role.SAFETY_OFFICER, Role.SAFETY_MANAGER, Role.DEPARTMENT_HEAD, Role.ADMIN
+        Role.SAFETY_OFFICER, Role.SAFETY_MANAGER, Role.DEPARTMENT_HEAD, Role.ADMIN,
+        Role.PLANT_MANAGER,
     )
 
 

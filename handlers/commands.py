@@ -1,20 +1,44 @@
-"""Commands that answer at once: /help, /start, /my, /status, /points, /rank, /lang, /invite,
-/todo and /open."""
+"""Commands that answer at once: /help, /start, /lang, /invite, /todo and /open; /my and
+/status for following tickets (handlers/my_tickets.py); /rank (handlers/ranking.py); /major
+and /plan for major hazards (handlers/major.py); /board for the cross-department chains
+(handlers/board.py); /risk for the risk register (handlers/risk.py);
+/round and /rounds for inspection rounds (handlers/rounds.py); /checkin at a checkpoint
+(handlers/checkin.py); /points and /shop for the points ledger and the shop
+(handlers/points.py, handlers/shop.py); /incident to record an injury
+(handlers/incident.py); /warnings and /index for trend warnings and the safety health index
+(handlers/warnings.py, handlers/health_index.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from core.plant import Person, Plant, Role
-from core.tickets import may_view
-from handlers import chatid, render, worklist
+from handlers import (
+    board,
+    chatid,
+    checkin,
+    health_index,
+    incident,
+    major,
+    monthly,
+    my_tickets,
+    points,
+    ranking,
+    risk,
+    rounds,
+    shop,
+    warnings,
+    worklist,
+)
 from handlers.context import Turn
 from handlers.flows import start_flow
 from handlers.i18n import CATALOGS
 from handlers.invites import invite
 from handlers.report import REPORT
 
-EVERYONES_COMMANDS = ("report", "my", "status", "points", "rank", "lang", "cancel", "help")
+EVERYONES_COMMANDS = (
+    "report", "my", "status", "points", "rank", "shop", "risk", "lang", "cancel", "help",
+)
 
 
 def commands_for(plant: Plant, person: Person) -> list[str]:
@@ -24,6 +48,20 @@ def commands_for(plant: Plant, person: Person) -> list[str]:
         names.append("todo")
     if worklist.may_list_open(person):
         names.append("open")
+    if board.may_see_board(person):
+        names.append("board")
+    if rounds.holds_rounds(plant, person):
+        names += ["round", "checkin"]
+    if rounds.may_see_coverage(person):
+        names.append("rounds")
+    if person.has(Role.SAFETY_MANAGER):
+        names += ["major", "incident"]
+    if person.has(Role.SAFETY_MANAGER) or worklist.led_teams(plant, person):
+        names.append("plan")
+    if warnings.may_read(person):
+        names += ["warnings", "index"]
+    if monthly.may_ask(person):
+        names.append("report_monthly")
     if person.has(Role.ADMIN):
         names += ["invite", "chatid"]
     return names
@@ -36,54 +74,13 @@ def help_(turn: Turn) -> None:
 
 def start(turn: Turn) -> None:
     """`/start report` is what a group's "report in private chat" deep link sends."""
-    if turn.event.args.strip().lower() == "report" and not turn.event.is_group:
+    wanted = turn.event.args.strip().lower()
+    if wanted == "report" and not turn.event.is_group:
         start_flow(turn, REPORT)
+    elif wanted == "checkin" and not turn.event.is_group:
+        checkin.begin(turn)
     else:
         help_(turn)
-
-
-def my(turn: Turn) -> None:
-    tickets = turn.uow.tickets.by_reporter(turn.person.id, limit=10)
-    if not tickets:
-        turn.reply("my.none")
-        return
-    lines = "\n".join(render.line(turn.plant, ticket, turn.lang) for ticket in tickets)
-    turn.reply("my.list", lines=lines)
-
-
-def status(turn: Turn) -> None:
-    code = turn.event.args.strip().upper()
-    if not code:
-        turn.reply("status.usage")
-        return
-    ticket = turn.uow.tickets.get(code)
-    if ticket is None:
-        turn.reply("refused.unknown_ticket", code=code[:30])
-        return
-    if not may_view(turn.plant, turn.person, ticket):
-        turn.reply("refused.not_yours", code=code)
-        return
-    turn.reply("status.card", card=render.card(turn.plant, ticket, turn.lang),
-               validity=turn.text(f"validity.{ticket.validity}"),
-               level=ticket.escalation_level, points=ticket.points)
-
-
-def points(turn: Turn) -> None:
-    turn.reply("points.balance", balance=turn.uow.points.balance(turn.person.id))
-
-
-def rank(turn: Turn) -> None:
-    ranking = turn.uow.points.ranking()
-    if not ranking:
-        turn.reply("rank.empty")
-        return
-    lines = "\n".join(
-        f"{place}. {render.person_name(turn.plant, person)} — {total}"
-        for place, (person, total) in enumerate(ranking[:10], start=1)
-    )
-    mine = next((i for i, (person, _) in enumerate(ranking, 1) if person == turn.person.id), None)
-    key = "rank.mine" if mine else "rank.unranked"
-    turn.reply("rank.list", lines=lines, mine=turn.text(key, place=mine or 0))
 
 
 def lang(turn: Turn) -> None:
@@ -100,13 +97,24 @@ def lang(turn: Turn) -> None:
 COMMANDS: dict[str, Callable[[Turn], None]] = {
     "help": help_,
     "start": start,
-    "my": my,
-    "status": status,
-    "points": points,
-    "rank": rank,
+    "my": my_tickets.my,
+    "status": my_tickets.status,
+    "points": points.points,
+    "shop": shop.open_shop,
+    "rank": ranking.rank_command,
     "lang": lang,
     "invite": invite,
     "chatid": chatid.chatid,
     "todo": worklist.todo,
     "open": worklist.open_list,
+    "board": board.board,
+    "major": major.grade,
+    "plan": major.plan,
+    "risk": risk.risk,
+    "round": rounds.my_rounds,
+    "checkin": checkin.begin,
+    "rounds": rounds.coverage_report,
+    "incident": incident.begin,
+    "warnings": warnings.warnings_command,
+    "index": health_index.index_command,
 }

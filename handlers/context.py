@@ -10,7 +10,8 @@ from core.blobs import StoredFile
 from core.bus import EventRegistry
 from core.dialog import Conversation, Incoming
 from core.messages import Button, OutMessage
-from core.pictures import BeforeAfter
+from core.monthly import MonthlyFiles
+from core.pictures import Picture
 from core.plant import ChannelKeys, Person, Plant
 from core.ports import BlobStore, Clock, PhotoStore, UnitOfWork
 from handlers.i18n import label, t
@@ -39,6 +40,8 @@ class Services:
     events: EventRegistry = field(default_factory=EventRegistry)
     # The plant.yaml keys each channel owns, as the bot registered them at start-up.
     plant_keys: Sequence[ChannelKeys] = ()
+    # Draws the monthly report and ledger (bot/monthly_cli.py); None: no monthly reports.
+    monthly: MonthlyFiles | None = None
 
     def team_chat_key(self, channel: str) -> str | None:
         """The plant.yaml key that names a team's group chat on `channel`, if it has groups."""
@@ -76,7 +79,7 @@ class Notifier:
     def to_person(
         self, person: str, key: str, *, buttons: Sequence[ButtonSpec] = (),
         image: str | None = None, ticket: str | None = None, edit: str | None = None,
-        picture: BeforeAfter | None = None, attachment: StoredFile | None = None,
+        picture: Picture | None = None, attachment: StoredFile | None = None,
         everywhere: bool = False, values: Mapping[str, object] = NO_VALUES, **more: object,
     ) -> None:
         """Queue a message for a person on the channel that reaches them, in their language;
@@ -100,7 +103,7 @@ class Notifier:
         self, channel: str, address: str, lang: str, key: str, *, person: str | None = None,
         buttons: Sequence[ButtonSpec] = (), image: str | None = None,
         ticket: str | None = None, edit: str | None = None, request_contact: bool = False,
-        picture: BeforeAfter | None = None, group: bool = False,
+        picture: Picture | None = None, group: bool = False,
         attachment: StoredFile | None = None,
         values: Mapping[str, object] = NO_VALUES, **more: object,
     ) -> None:

@@ -10,19 +10,49 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from core.buttons import DialogButton, LinkButton, PageButton, TicketButton, decode, encode
+from core.buttons import (
+    DialogButton,
+    OrderButton,
+    PageButton,
+    PlanButton,
+    RankButton,
+    StepButton,
+    TicketButton,
+    ViewButton,
+    WatchButton,
+    decode,
+)
 from core.dialog import EventKind, Flow, Incoming
 from core.ports import UnitOfWork
-from handlers import choices, identity, ticket_actions, worklist
+from handlers import (
+    chains,
+    choices,
+    identity,
+    major,
+    monthly,
+    my_tickets,
+    ranking,
+    shop,
+    ticket_actions,
+    warnings,
+    worklist,
+)
+from handlers.chains import STEP_FOLLOW_UP
+from handlers.checkin import CHECKIN
 from handlers.commands import COMMANDS
 from handlers.context import Notifier, Services, Turn
-from handlers.flows import chat_key, save_or_end, start_flow
+from handlers.flows import chat_key, hand_off_to_dm, save_or_end, start_flow
+from handlers.incident import INCIDENT
+from handlers.plan import PLAN
 from handlers.report import REPORT
 from handlers.ticket_actions import FOLLOW_UP
 
 log = logging.getLogger(__name__)
 
-FLOWS: dict[str, Flow[Any, Turn, Any]] = {flow.name: flow for flow in (REPORT, FOLLOW_UP)}
+FLOWS: dict[str, Flow[Any, Turn, Any]] = {
+    flow.name: flow for flow in (REPORT, FOLLOW_UP, PLAN, STEP_FOLLOW_UP, CHECKIN,
+                                 shop.SHOP, shop.REJECT_ORDER, INCIDENT)
+}
 STARTERS: dict[str, Flow[Any, Turn, Any]] = {"report": REPORT}
 
 
@@ -93,8 +123,26 @@ def _route(turn: Turn) -> None:
     if isinstance(pressed, TicketButton):
         ticket_actions.press(turn, pressed.action, pressed.code)
         return
+    if isinstance(pressed, PlanButton):
+        major.press_plan(turn, pressed)
+        return
+    if isinstance(pressed, StepButton):
+        chains.press(turn, pressed)
+        return
     if isinstance(pressed, PageButton):
         worklist.press_page(turn, pressed)
+        return
+    if isinstance(pressed, OrderButton):
+        shop.press_order(turn, pressed)
+        return
+    if isinstance(pressed, ViewButton):
+        my_tickets.press_view(turn, pressed)
+        return
+    if isinstance(pressed, RankButton):
+        ranking.press_rank(turn, pressed)
+        return
+    if isinstance(pressed, WatchButton):
+        warnings.press_watch(turn, pressed)
         return
     # Only a dialog button goes on to the conversation; a link or garbage is answered here.
     if event.kind is EventKind.BUTTON and not isinstance(pressed, DialogButton):
@@ -115,9 +163,12 @@ def _command(turn: Turn, in_conversation: bool) -> None:
             turn.uow.conversations.delete(chat_key(turn))
         turn.reply("cancelled" if in_conversation else "cancel.nothing")
         return
+    if name == "report" and monthly.asks_for_month(turn):  # /report YYYY-MM
+        monthly.request(turn)
+        return
     if name in STARTERS:
         if turn.event.is_group:
-            _hand_off_to_dm(turn, name)
+            hand_off_to_dm(turn, name)
         else:
             start_flow(turn, STARTERS[name])
         return
@@ -126,11 +177,3 @@ def _command(turn: Turn, in_conversation: bool) -> None:
         turn.reply("command.unknown", command=name[:32])
         return
     command(turn)
-
-
-def _hand_off_to_dm(turn: Turn, name: str) -> None:
-    """Group chats stay quiet: the conversation itself happens in a direct chat."""
-    link = turn.services.dm_links.get(turn.event.channel)
-    buttons = [("button.open_dm", encode(LinkButton(f"{link}?start={name}")))] if link else []
-    turn.reply("group.use_dm", buttons=buttons)
-

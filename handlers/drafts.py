@@ -115,6 +115,46 @@ class FollowUpDraft(Record):
         )
 
 
+@dataclass(kw_only=True)
+class PlanDraft(Record):
+    """A major hazard's remediation plan (五落实) as it is typed; see handlers/plan.py.
+    Funds are kept as a decimal string, the deadline as an ISO date."""
+
+    code: str
+    responsible: str | None = None
+    measures: str | None = None
+    funds: str | None = None
+    deadline: str | None = None
+    emergency_plan: str | None = None
+    # Set while one element is changed from the summary: its step returns to the summary.
+    editing: bool = False
+
+    def elements(self) -> dict[str, str | None]:
+        """The five elements by name (core.major_hazards.ELEMENTS), as typed so far."""
+        return {"responsible": self.responsible, "measures": self.measures,
+                "funds": self.funds, "deadline": self.deadline,
+                "emergency_plan": self.emergency_plan}
+
+    def missing(self) -> list[str]:
+        return [name for name, value in self.elements().items() if value is None]
+
+    def to_data(self) -> dict[str, Any]:
+        known = {name: value for name, value in self.elements().items() if value is not None}
+        return {**super().to_data(), "code": self.code, "editing": self.editing, **known}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Self:
+        code = _text(data.get("code"))
+        if code is None:
+            raise BadRecord(f"a plan without its ticket: {dict(data)!r:.200}")
+        return cls(
+            offered=Offered.from_data(data.get("offered")), code=code,
+            responsible=_text(data.get("responsible")), measures=_text(data.get("measures")),
+            funds=_text(data.get("funds")), deadline=_text(data.get("deadline")),
+            emergency_plan=_text(data.get("emergency_plan")), editing=data.get("editing") is True,
+        )
+
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -144,3 +184,7 @@ def _point(value: object) -> GeoPoint | None:
         return None
     point = GeoPoint(float(lat), float(lon), None if accuracy is None else float(accuracy))
     return point if point.is_valid() else None
+
+
+# The same readers and writer for records kept beside their own flow (handlers/checkin_draft.py).
+text_of, point_of, stored_point = _text, _point, _stored_point

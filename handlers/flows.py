@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TypeVar
 
+from core.buttons import LinkButton, encode
 from core.dialog import ChatKey, Conversation, Flow, Record
 from handlers.context import Turn
 
@@ -36,3 +37,11 @@ def save_or_end(turn: Turn, *, ended: bool) -> None:
     else:
         turn.conversation.updated_at = turn.services.clock.now()
         turn.uow.conversations.save(turn.conversation)
+
+
+def hand_off_to_dm(turn: Turn, name: str, key: str = "group.use_dm") -> None:
+    """Group chats stay quiet: the conversation itself happens in a direct chat, which the
+    button opens with `/start name`."""
+    link = turn.services.dm_links.get(turn.event.channel)
+    buttons = [("button.open_dm", encode(LinkButton(f"{link}?start={name}")))] if link else []
+    turn.reply(key, buttons=buttons)

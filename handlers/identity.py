@@ -36,7 +36,12 @@ def person_of(services: Services, uow: UnitOfWork, channel: str, sender: str) ->
     plant = services.plant
     if channel == "terminal":
         return plant.person(sender)
-    person_id = uow.directory.person_for(channel, sender)
+    # The plant file's accounts are bound when it is loaded (`seed`) and never bound to anyone
+    # else (only strangers are), so they are answered from the loaded plant: no query for
+    # most updates, and a reloaded plant answers for itself. Accounts bound since (an
+    # invitation, a shared phone number) are in the directory.
+    person_id = (plant.people_by_account.get((channel, sender))
+                 or uow.directory.person_for(channel, sender))
     return plant.person(person_id) if person_id else None
 
 

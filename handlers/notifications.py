@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from core.events import (
+    FixConfirmed,
     PointsChanged,
     RejectionOverruled,
     RejectionUpheld,
@@ -29,9 +30,10 @@ from core.pictures import BeforeAfter
 from core.plant import Role
 from core.ports import UnitOfWork
 from core.tickets import Action, Status, Ticket
-from handlers import render
+from handlers import duplicates, major_notices, render, round_notices, shop_notices, warnings
 from handlers.context import Notifier, Services
 from handlers.i18n import t
+from handlers.reporter_notices import SYSTEM, fix_confirmed, not_fixed, tell_reporter
 
 
 class _AboutTicket(Protocol):
@@ -45,9 +47,13 @@ T = TypeVar("T", bound=_AboutTicket)
 
 def subscribe(services: Services) -> None:
     """Register every notification with the app's event registry, once, at start-up."""
-    for kind, tell in ABOUT_TICKET.items():
+    for kind, tell in (*ABOUT_TICKET.items(), *major_notices.ABOUT_MAJOR.items()):
         services.events.subscribe(kind, _about_ticket(services, tell))
     services.events.subscribe(PointsChanged, _with_notifier(services, _points_changed))
+    round_notices.subscribe(services)  # inspection rounds: the day's list, reminder, missed
+    shop_notices.subscribe(services)  # shop orders and their decisions, adjusted points
+    duplicates.subscribe(services)  # photo prints kept, joins, a reused photo's lost points
+    warnings.subscribe(services)  # a new trend warning, to the safety managers
 
 
 def _with_notifier(
@@ -89,9 +95,10 @@ def _card_to(
     notify.to_person(
         person, key, image=_first_photo(ticket),
         buttons=render.ticket_buttons(notify.services.plant, ticket, reader=person,
-                                      among=render.WORK),
-        ticket=ticket.code, card=render.card(notify.services.plant, ticket, lang),
-        everywhere=everywhere, values=values,
+                                      among=(*render.WORK, *render.GRADE)),
+        ticket=ticket.code, everywhere=everywhere, values=values,
+        card=render.card(notify.services.plant, ticket, lang,
+                         notify.uow.duplicates.followers(ticket.code)),
     )
 
 
@@ -108,17 +115,8 @@ def _safety_officers(notify: Notifier) -> list[str]:
     return [p.id for p in notify.services.plant.with_role(Role.SAFETY_OFFICER)]
 
 
-def _tell_reporter(notify: Notifier, ticket: Ticket, key: str, **values: object) -> None:
-    lang = notify.language(ticket.reporter)
-    plant = notify.services.plant
-    notify.to_person(
-        ticket.reporter, key, ticket=ticket.code, code=ticket.code,
-        team=render.team_name(plant, ticket.team, lang), values=values,
-    )
-
-
 def _opened(notify: Notifier, ticket: Ticket, event: TicketOpened) -> None:
-    _tell_reporter(notify, ticket, "report.submitted")
+    tell_reporter(notify, ticket, "report.submitted")
     lead = _team_lead(notify, ticket)
     if lead:
         _card_to(notify, lead, ticket, "ticket.assigned")
@@ -134,7 +132,7 @@ def _opened(notify: Notifier, ticket: Ticket, event: TicketOpened) -> None:
             officer, "ticket.validate",
             buttons=render.ticket_buttons(plant, ticket, reader=officer, among=render.JUDGE),
             image=_first_photo(ticket), ticket=ticket.code, photos=len(ticket.photos),
-            card=render.card(plant, ticket, notify.language(officer)),
+            card=duplicates.judge_card(plant, ticket, notify.language(officer)),
         )
         for n, photo in enumerate(ticket.photos[1:], start=2):
             notify.to_person(officer, "ticket.photo", image=photo, ticket=ticket.code,
@@ -145,8 +143,10 @@ def _escalated(notify: Notifier, ticket: Ticket, event: TicketEscalated) -> None
     """The rung above is asked to act, on every channel they have unless the plant says
     otherwise; the team and the reporter hear that it went up."""
     plant = notify.services.plant
+    # A critical ticket tells every rung at once: each hears that the whole ladder was told.
+    key = "ticket.escalated_all" if event.passed else "ticket.escalated"
     for person in event.recipients:
-        _card_to(notify, person, ticket, "ticket.escalated", level=event.level,
+        _card_to(notify, person, ticket, key, level=event.level,
                  everywhere=plant.escalation_everywhere)
     lead = _team_lead(notify, ticket)
     if lead and lead not in event.recipients:
@@ -154,29 +154,32 @@ def _escalated(notify: Notifier, ticket: Ticket, event: TicketEscalated) -> None
         notify.to_person(lead, "ticket.escalated_lead", ticket=ticket.code, code=ticket.code,
                          level=event.level, to=to)
     lang = notify.language(ticket.reporter)
-    _tell_reporter(notify, ticket, "reporter.escalated", role=t(lang, f"role.{event.role}"))
+    tell_reporter(notify, ticket, "reporter.escalated", by=SYSTEM,
+                  role=t(lang, f"role.{event.role}"))
 
 
 def _worked(notify: Notifier, ticket: Ticket, event: TicketActed) -> None:
     actor = render.person_name(notify.services.plant, event.actor)
-    _tell_reporter(notify, ticket, f"reporter.{event.action}", actor=actor)
+    tell_reporter(notify, ticket, f"reporter.{event.action}", by=event.actor, named=True,
+                  actor=actor)
     _card_to(notify, event.actor, ticket, "ticket.next")
 
 
 def _resolved(notify: Notifier, ticket: Ticket, event: TicketResolved) -> None:
     picture = _before_after(notify, ticket)
-    actor = render.person_name(notify.services.plant, event.actor)
-    lang = notify.language(ticket.reporter)
-    notify.to_person(
-        ticket.reporter, "reporter.done", picture=picture, ticket=ticket.code, code=ticket.code,
-        actor=actor, team=render.team_name(notify.services.plant, ticket.team, lang),
-    )
     plant = notify.services.plant
+    # With the picture, the reporter's own word on it: 已解决 or 未解决.
+    tell_reporter(notify, ticket, "reporter.done", by=event.actor, named=True, picture=picture,
+                  buttons=render.ticket_buttons(plant, ticket, reader=ticket.reporter,
+                                                among=render.CONFIRM),
+                  actor=render.person_name(plant, event.actor))
+    joined_by = notify.uow.duplicates.followers(ticket.code)
     for officer in _safety_officers(notify):
         notify.to_person(
             officer, "ticket.verify", picture=picture,
             buttons=render.ticket_buttons(plant, ticket, reader=officer, among=render.WORK),
-            ticket=ticket.code, card=render.card(plant, ticket, notify.language(officer)),
+            ticket=ticket.code,
+            card=render.card(plant, ticket, notify.language(officer), joined_by),
         )
 
 
@@ -198,20 +201,22 @@ def _rejected(notify: Notifier, ticket: Ticket, event: TicketRejected) -> None:
     """A team's rejection is not the last word: the safety officers decide whether it stands."""
     plant = notify.services.plant
     actor = render.person_name(plant, event.actor)
-    _tell_reporter(notify, ticket, "reporter.reject", actor=actor, reason=event.reason or "")
+    tell_reporter(notify, ticket, "reporter.reject", by=event.actor, named=True, actor=actor,
+                  reason=event.reason or "")
+    joined_by = notify.uow.duplicates.followers(ticket.code)
     for officer in _safety_officers(notify):
         if officer != event.actor:
             notify.to_person(
                 officer, "officer.decide",
                 buttons=render.ticket_buttons(plant, ticket, reader=officer, among=render.DECIDE),
                 image=_first_photo(ticket), ticket=ticket.code, code=ticket.code, actor=actor,
-                reason=event.reason or "", card=render.card(plant, ticket,
-                                                            notify.language(officer)),
+                reason=event.reason or "",
+                card=render.card(plant, ticket, notify.language(officer), joined_by),
             )
 
 
 def _upheld(notify: Notifier, ticket: Ticket, event: RejectionUpheld) -> None:
-    _tell_reporter(notify, ticket, "reporter.upheld", reason=ticket.reason or "")
+    tell_reporter(notify, ticket, "reporter.upheld", by=event.actor, reason=ticket.reason or "")
     lead = _team_lead(notify, ticket)
     if lead:
         notify.to_person(lead, "lead.upheld", ticket=ticket.code, code=ticket.code,
@@ -221,7 +226,7 @@ def _upheld(notify: Notifier, ticket: Ticket, event: RejectionUpheld) -> None:
 def _overruled(notify: Notifier, ticket: Ticket, event: RejectionOverruled) -> None:
     """The lead who rejected hears why; the team now holding it gets the card to work."""
     actor = render.person_name(notify.services.plant, event.actor)
-    _tell_reporter(notify, ticket, "reporter.overruled")
+    tell_reporter(notify, ticket, "reporter.overruled", by=event.actor)
     teams = notify.services.plant.teams_by_id
     before = teams.get(event.previous_team or ticket.team)
     if before and before.lead and event.previous_team:
@@ -234,29 +239,32 @@ def _overruled(notify: Notifier, ticket: Ticket, event: RejectionOverruled) -> N
 
 
 def _reassigned(notify: Notifier, ticket: Ticket, event: TicketReassigned) -> None:
-    _tell_reporter(notify, ticket, "reporter.reassign")
+    tell_reporter(notify, ticket, "reporter.reassign", by=event.actor)
     lead = _team_lead(notify, ticket)
     if lead:
         _card_to(notify, lead, ticket, "ticket.assigned")
 
 
 def _closed(notify: Notifier, ticket: Ticket, event: TicketClosed) -> None:
-    _tell_reporter(notify, ticket, "reporter.close")
+    tell_reporter(notify, ticket, "reporter.close", by=event.actor)
     lead = _team_lead(notify, ticket)
     if lead:
         notify.to_person(lead, "lead.closed", ticket=ticket.code, code=ticket.code)
 
 
 def _reopened(notify: Notifier, ticket: Ticket, event: TicketReopened) -> None:
-    _tell_reporter(notify, ticket, "reporter.reopen", reason=event.reason or "")
+    if event.action is Action.NOT_FIXED:
+        not_fixed(notify, ticket, event)  # the reporter's own word: told to team and verifiers
+        return
+    tell_reporter(notify, ticket, "reporter.reopen", by=event.actor, reason=event.reason or "")
     lead = _team_lead(notify, ticket)
     if lead:
         _card_to(notify, lead, ticket, "ticket.reopened", reason=event.reason or "")
 
 
 def _validated(notify: Notifier, ticket: Ticket, event: TicketJudged) -> None:
-    _tell_reporter(
-        notify, ticket, f"reporter.{event.action}", reason=event.reason or "",
+    tell_reporter(
+        notify, ticket, f"reporter.{event.action}", by=event.actor, reason=event.reason or "",
         original=ticket.duplicate_of or "",
     )
     lead = _team_lead(notify, ticket)
@@ -278,6 +286,7 @@ ABOUT_TICKET: dict[type[Any], Callable[[Notifier, Ticket, Any], None]] = {
     TicketReassigned: _reassigned,
     TicketClosed: _closed,
     TicketReopened: _reopened,
+    FixConfirmed: fix_confirmed,
     TicketJudged: _validated,
     RejectionUpheld: _upheld,
     RejectionOverruled: _overruled,

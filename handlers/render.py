@@ -45,8 +45,24 @@ def category_name(plant: Plant, category_id: str, lang: str) -> str:
     return category.label(lang) if category else category_id
 
 
-def card(plant: Plant, ticket: Ticket, lang: str) -> str:
-    """The ticket as the team and supervisors see it."""
+def card(plant: Plant, ticket: Ticket, lang: str, joined_by: Sequence[str] = ()) -> str:
+    """The ticket as the team and supervisors see it, with whoever joined it instead of
+    reporting it again (`DuplicateIndex.followers`); a major hazard says what it needs."""
+    lines = [_card(plant, ticket, lang)]
+    if joined_by:
+        lines.append(t(lang, "ticket.joined_by", names=names(plant, joined_by, lang)))
+    if ticket.is_major:
+        lines.append(t(lang, "major.card_note", actor=person_name(plant, ticket.major_by or "-"),
+                       at=local_time(plant, ticket.major_at)))
+    return "\n".join(lines)
+
+
+def names(plant: Plant, people: Sequence[str], lang: str) -> str:
+    """People by name, as a list reads in the language: 张三、李四 / Zhang, Li."""
+    return t(lang, "list.joiner").join(person_name(plant, person) for person in people)
+
+
+def _card(plant: Plant, ticket: Ticket, lang: str) -> str:
     return t(
         lang, "ticket.card",
         code=ticket.code,
@@ -95,7 +111,9 @@ WORK = (Action.ACCEPT, Action.START, Action.DONE, Action.REJECT, Action.REASSIGN
         Action.CLOSE, Action.REOPEN)
 JUDGE = (Action.VALID, Action.DUPLICATE, Action.INVALID)
 DECIDE = (Action.UPHOLD, Action.OVERRULE)  # the safety officer's answer to a team's rejection
-EVERY_ACTION = (*WORK, *JUDGE, *DECIDE)
+GRADE = (Action.MAJOR,)  # the safety manager's alone: never on a group's card
+CONFIRM = (Action.FIXED, Action.NOT_FIXED)  # the reporter's word on the before/after picture
+EVERY_ACTION = (*WORK, *JUDGE, *DECIDE, *GRADE, *CONFIRM)
 
 
 def ticket_buttons(

@@ -1,7 +1,8 @@
 """/report: a worker reports a hazard step by step (see report.mmd).
 
 photo(s) → location or area → equipment → description → category → urgency →
-summary to confirm, edit or cancel. Each step stores one thing and asks the next;
+summary to confirm, edit or cancel; on submit, a report like an open ticket offers to
+join that ticket or file anyway (duplicates.py). Each step stores one thing and asks the next;
 while editing, a step returns to the summary instead. Every button can also be
 typed, by its label or its number (see choices.py); a description typed while
 photos are expected is kept, and its own step is then skipped.
@@ -9,12 +10,13 @@ photos are expected is kept, and its own step is then skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 
 from core.dialog import END, STAY, EventKind, Flow, Incoming, Outcome, Step
 from core.plant import Severity
-from core.services import open_ticket
-from handlers import places, render, report_photos
+from core.reminder_settings import DRAFT_KEPT
+from handlers import duplicates, places, render, report_photos
 from handlers.choices import choose, offer, refuse
 from handlers.context import Turn
 from handlers.drafts import LocationSource, ReportDraft
@@ -32,6 +34,7 @@ class Report(Enum):
     URGENCY = "urgency"
     CONFIRM = "confirm"
     EDIT = "edit"
+    DUPLICATE = "duplicate"  # it looks like an open ticket: join it, or file anyway
 
 
 # What a step returns: the next state, END or STAY.
@@ -228,8 +231,25 @@ def _take_confirm(turn: Turn, event: Incoming) -> Next:
     command = draft.command(turn.person.id)
     if command is None:  # a draft saved by another version lost a field: ask for it again
         return ASKED_BY[draft.missing()[0]]
-    open_ticket(command, uow=turn.uow, plant=turn.plant, clock=turn.services.clock)
+    finding = duplicates.look(turn, command)
+    if finding.match is not None:
+        return Report.DUPLICATE
+    duplicates.file(turn, command, finding)
     return END
+
+
+def _ask_duplicate(turn: Turn) -> None:
+    command = _draft(turn).command(turn.person.id)
+    if command is not None:  # the summary's submit checked it
+        duplicates.ask(turn, command)
+
+
+def _take_duplicate(turn: Turn, event: Incoming) -> Next:
+    draft = _draft(turn)
+    command = draft.command(turn.person.id)
+    if command is None:
+        return ASKED_BY[draft.missing()[0]]
+    return END if duplicates.take(turn, command, event) else STAY
 
 
 EDITABLE = (Report.PHOTO, Report.LOCATION, Report.EQUIPMENT, Report.DESCRIPTION,
@@ -254,6 +274,16 @@ def _take_edit(turn: Turn, event: Incoming) -> Next:
     return step
 
 
+def _photo_once(take: Callable[[Turn, Incoming], Next]) -> Callable[[Turn, Incoming], Next]:
+    """A step after the photos answers a photo the report already has as already received,
+    and takes everything else as it would."""
+
+    def step(turn: Turn, event: Incoming) -> Next:
+        return STAY if report_photos.repeated(turn, _draft(turn), event) else take(turn, event)
+
+    return step
+
+
 REPORT: Flow[Report, Turn, ReportDraft] = Flow(
     name="report",
     states=Report,
@@ -261,12 +291,16 @@ REPORT: Flow[Report, Turn, ReportDraft] = Flow(
     record=ReportDraft,
     steps={
         Report.PHOTO: Step(_ask_photo, _take_photo),
-        Report.LOCATION: Step(_ask_location, _take_location),
-        Report.EQUIPMENT: Step(_ask_equipment, _take_equipment),
-        Report.DESCRIPTION: Step(_ask_description, _take_description),
-        Report.CATEGORY: Step(_ask_category, _take_category),
-        Report.URGENCY: Step(_ask_urgency, _take_urgency),
-        Report.CONFIRM: Step(_ask_confirm, _take_confirm),
-        Report.EDIT: Step(_ask_edit, _take_edit),
+        Report.LOCATION: Step(_ask_location, _photo_once(_take_location)),
+        Report.EQUIPMENT: Step(_ask_equipment, _photo_once(_take_equipment)),
+        Report.DESCRIPTION: Step(_ask_description, _photo_once(_take_description)),
+        Report.CATEGORY: Step(_ask_category, _photo_once(_take_category)),
+        Report.URGENCY: Step(_ask_urgency, _photo_once(_take_urgency)),
+        Report.CONFIRM: Step(_ask_confirm, _photo_once(_take_confirm)),
+        Report.EDIT: Step(_ask_edit, _photo_once(_take_edit)),
+        Report.DUPLICATE: Step(_ask_duplicate, _photo_once(_take_duplicate)),
     },
+    # A draft is kept a day: after `reminders.draft` (30 min) its reporter hears it is kept
+    # and how to go on (draft_nudges.py), so an interrupted worker loses nothing.
+    timeout=DRAFT_KEPT,
 )

@@ -3,9 +3,11 @@ and a description typed between photos kept rather than thrown away."""
 
 from __future__ import annotations
 
+import hashlib
+
 from core.dialog import EventKind, Incoming
 from handlers import photos
-from handlers.choices import choose, offer
+from handlers.choices import choose, offer, refuse
 from handlers.context import ButtonSpec, Turn
 from handlers.drafts import ReportDraft
 
@@ -38,6 +40,20 @@ def take(turn: Turn, draft: ReportDraft, event: Incoming) -> bool:
         return True
     offer(turn, "report.photo_received", [PHOTOS_DONE], count=len(taken))
     return False
+
+
+def repeated(turn: Turn, draft: ReportDraft, event: Incoming) -> bool:
+    """Whether the event is a photo this report already has, sent again at a later step
+    (people resend when unsure it arrived): answered as such with the step's buttons, and
+    not counted. Photos are kept by the SHA-256 of their bytes, so the hash says it."""
+    attachment = event.attachment
+    if (event.kind not in (EventKind.PHOTO, EventKind.DOCUMENT) or attachment is None
+            or attachment.data is None):
+        return False
+    if hashlib.sha256(attachment.data).hexdigest() not in draft.photos:
+        return False
+    refuse(turn, "report.photo_already", count=len(draft.photos))
+    return True
 
 
 def _take_text(turn: Turn, draft: ReportDraft, event: Incoming) -> bool:

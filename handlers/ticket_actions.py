@@ -1,4 +1,4 @@
-"""Buttons on tickets: accept, start, done, reject, reassign, verify and validate.
+"""Buttons on tickets: accept, start, done, reject, reassign, verify, validate and grade.
 
 A press is re-checked against the presser's role and the ticket's state every
 time. Actions that need one more thing (an after photo, a reason, a team, the
@@ -13,9 +13,9 @@ from enum import Enum
 
 from core.dialog import END, STAY, EventKind, Flow, Incoming, Outcome, Step
 from core.ports import TicketFilter
-from core.services import ActionRefused, ActOnTicket, act_on_ticket, check_allowed
+from core.services import ActionRefused, ActOnTicket, act_on_ticket, check_allowed, check_ready
 from core.tickets import OPEN_STATUSES, Action, Ticket
-from handlers import choices, photos, render
+from handlers import choices, major_answers, photos, render
 from handlers.context import Turn
 from handlers.drafts import FollowUpDraft
 from handlers.flows import start_flow
@@ -26,6 +26,7 @@ class FollowUp(Enum):
     REASON = "reason"
     TEAM = "team"
     ORIGINAL = "original"
+    NOT_FIXED = "not_fixed"  # the reporter's why: a few words or a photo
 
 
 NEEDS = {
@@ -36,6 +37,7 @@ NEEDS = {
     Action.REASSIGN: FollowUp.TEAM,
     Action.DUPLICATE: FollowUp.ORIGINAL,
     Action.OVERRULE: FollowUp.REASON,  # then the team that takes the work back
+    Action.NOT_FIXED: FollowUp.NOT_FIXED,
 }
 # What a step returns: the next state, END or STAY.
 Next = FollowUp | Outcome
@@ -51,8 +53,11 @@ def press(turn: Turn, action: Action, code: str) -> None:
         if ticket is None:
             raise ActionRefused("unknown_ticket")
         check_allowed(turn.plant, turn.person.id, action, ticket)
+        # Before any follow-up question: a major hazard may refuse the action outright.
+        check_ready(turn.uow, turn.plant, turn.person.id, action, ticket)
     except ActionRefused as refused:
-        turn.reply(f"refused.{refused.reason}", code=code)
+        if not major_answers.answer(turn, refused.reason, code):
+            turn.reply(f"refused.{refused.reason}", code=code)
         return
     if action in NEEDS:
         draft = FollowUpDraft(code=code, action=action, handle=turn.event.handle)
@@ -82,8 +87,9 @@ def perform(turn: Turn, command: ActOnTicket, *, handle: str = "") -> bool:
     outcome = turn.text(f"outcome.{command.action}", actor=render.person_name(
         turn.plant, turn.person.id))
     if handle:
-        turn.reply("ticket.outcome", edit=handle, card=render.card(turn.plant, ticket, turn.lang),
-                   outcome=outcome)
+        card = render.card(turn.plant, ticket, turn.lang,
+                           turn.uow.duplicates.followers(ticket.code))
+        turn.reply("ticket.outcome", edit=handle, card=card, outcome=outcome)
     else:
         turn.reply("ticket.outcome_short", code=ticket.code, outcome=outcome)
     return True
@@ -164,12 +170,16 @@ def _ask_original(turn: Turn) -> None:
 
 
 def _duplicate_candidates(turn: Turn, ticket: Ticket, most: int = 5) -> list[Ticket]:
-    """Open tickets in the same area, those at the same equipment first."""
+    """The match the duplicate check suggested when it was filed (core/duplicates.py), then
+    open tickets in the same area, those at the same equipment first."""
     nearby = turn.uow.tickets.find(TicketFilter(statuses=OPEN_STATUSES, area=ticket.area),
                                    limit=50)
-    others = [t for t in nearby if t.code != ticket.code]
+    others = [t for t in nearby if t.code not in (ticket.code, ticket.suspected_duplicate_of)]
     others.sort(key=lambda t: ticket.equipment is None or t.equipment != ticket.equipment)
-    return others[:most]
+    suggested = (turn.uow.tickets.get(ticket.suspected_duplicate_of)
+                 if ticket.suspected_duplicate_of else None)
+    first = [suggested] if suggested else []  # open or not: the officer may agree with it
+    return first + others[:most - len(first)]
 
 
 def _take_original(turn: Turn, event: Incoming) -> Next:
@@ -188,6 +198,22 @@ def _take_original(turn: Turn, event: Incoming) -> Next:
     return _finish(turn, duplicate_of=original)
 
 
+def _ask_not_fixed(turn: Turn) -> None:
+    turn.reply("followup.not_fixed", code=_draft(turn).code)
+
+
+def _take_not_fixed(turn: Turn, event: Incoming) -> Next:
+    """Words or a photo: a reporter shows what is still wrong as easily as they tell it."""
+    if event.kind in (EventKind.PHOTO, EventKind.DOCUMENT):
+        stored = photos.accept(turn, event)
+        return _finish(turn, photo=stored.sha256) if stored else STAY
+    reason = event.text.strip()
+    if event.kind is not EventKind.TEXT or not 2 <= len(reason) <= 500:
+        turn.reply("followup.not_fixed_invalid")
+        return STAY
+    return _finish(turn, reason=reason)
+
+
 FOLLOW_UP: Flow[FollowUp, Turn, FollowUpDraft] = Flow(
     name="follow_up",
     states=FollowUp,
@@ -198,5 +224,6 @@ FOLLOW_UP: Flow[FollowUp, Turn, FollowUpDraft] = Flow(
         FollowUp.REASON: Step(_ask_reason, _take_reason),
         FollowUp.TEAM: Step(_ask_team, _take_team),
         FollowUp.ORIGINAL: Step(_ask_original, _take_original),
+        FollowUp.NOT_FIXED: Step(_ask_not_fixed, _take_not_fixed),
     },
 )

@@ -22,7 +22,7 @@ TODO_SCAN = 200
 PAGE_SIZE = 10
 
 _SAFETY_STAFF = (Role.SAFETY_OFFICER, Role.SAFETY_MANAGER)
-_OPEN_LIST_ROLES = (*_SAFETY_STAFF, Role.DEPARTMENT_HEAD, Role.ADMIN)
+_OPEN_LIST_ROLES = (*_SAFETY_STAFF, Role.DEPARTMENT_HEAD, Role.PLANT_MANAGER, Role.ADMIN)
 
 
 class Kind(StrEnum):
@@ -123,7 +123,8 @@ def todo(turn: Turn) -> None:
         turn.reply(
             "todo.card", kind=turn.text(f"todo.kind.{kind}"),
             overdue=turn.text("todo.overdue") if is_overdue(plant, ticket, now) else "",
-            card=render.card(plant, ticket, turn.lang),
+            card=render.card(plant, ticket, turn.lang,
+                             turn.uow.duplicates.followers(ticket.code)),
             buttons=buttons_for(plant, person, ticket),
         )
 

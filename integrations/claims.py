@@ -4,7 +4,7 @@ A host bot keeps everything else. The decision reads the raw Bot API update (a d
 the aiogram and the python-telegram-bot mounts decide alike:
 
 - a command SafetyLoop serves (`commands`), addressed to no bot or to this one; `/start`
-  with SafetyLoop's own payload (`report`, or one of its invite tokens) in a direct chat;
+  with SafetyLoop's own payload (`report`, `checkin`, or an invite token) in a direct chat;
   in a direct chat where a SafetyLoop conversation is running, any SafetyLoop command;
 - a button press whose data SafetyLoop made (`is_safetyloop_button`);
 - in a direct chat, any message while a SafetyLoop conversation is running for its sender,
@@ -30,6 +30,13 @@ JSON = dict[str, Any]
 ALL_COMMANDS = frozenset({
     "report", "my", "status", "points", "rank", "lang", "cancel", "help", "start",
     "invite", "chatid", "todo", "open",
+    "board",  # the joint board of cross-department chains
+    "major", "plan",  # grading a major hazard, entering its remediation plan
+    "checkin",  # an inspector's check-in at a checkpoint, and its checklist
+    "round", "rounds", "risk",  # my rounds today, the week's coverage, an area's risks
+    "shop",  # the points shop
+    "warnings", "index",  # trend warnings, the safety health index
+    "incident",  # the safety manager records an injury
 })
 # A host bot has its own /start and /help; SafetyLoop answers them only when handed them.
 HOST_COMMANDS = frozenset({"start", "help"})
@@ -147,6 +154,6 @@ class Claims:
         if name in self.commands:
             return True
         if name == "start" and args and direct:
-            return args.lower() == "report" or await self.invite(args)
+            return args.lower() in ("report", "checkin") or await self.invite(args)
         return name in ALL_COMMANDS and direct and (
             self.in_flight.busy(chat) or await self.conversation(chat, sender))

@@ -37,6 +37,7 @@ from bot.channels.telegram.outbound import TelegramSender
 from bot.channels.telegram.source import TelegramSource, chat_of
 from bot.inlet import Inbound, Inlet, text
 from bot.process import sweep_off_loop
+from bot.send_slots import MAX_IN_FLIGHT
 from bot.settings import Settings
 from core.dialog import ChatKey, Incoming
 from core.plant import Plant
@@ -48,6 +49,10 @@ log = logging.getLogger(__name__)
 
 START_WAIT_S = 10.0
 MEDIA_WRITE_TIMEOUT_S = 60.0
+# The sends the delivery worker may have in flight, and as many again for the drain's
+# downloads and button answers: PTB's default of one connection queued them all behind
+# each other, and a queued call gives up after a second (PoolTimeout).
+CONNECTIONS = 2 * MAX_IN_FLIGHT
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,8 @@ class Mount:
         proxy = self._proxy_url or (settings.telegram_proxy_url.get_secret_value()
                                     if settings.telegram_proxy_url else None)
         bot = Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url,
-                  request=HTTPXRequest(proxy=proxy, media_write_timeout=MEDIA_WRITE_TIMEOUT_S))
+                  request=HTTPXRequest(proxy=proxy, media_write_timeout=MEDIA_WRITE_TIMEOUT_S,
+                                       connection_pool_size=CONNECTIONS))
         await bot.initialize()  # getMe: the username that addresses commands, the DM link
         channels = {CHANNEL: plugin.channel, **outbound_senders(settings)}
         try:

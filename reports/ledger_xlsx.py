@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -18,10 +19,12 @@ from core.audit import AuditEntry
 from core.plant import Named, Plant
 from core.tickets import Ticket
 from reports.audit_trail import Say, person_label, trail_line
+from reports.ticket_export import JoinedBy
 
-Cell = str | int | datetime | None
+Cell = str | int | Decimal | datetime | None  # a Decimal is money, shown with two decimals
 
 _TIME_FORMAT = "yyyy-mm-dd hh:mm"
+_MONEY_FORMAT = "#,##0.00"
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _THIN = Side(style="thin", color="808080")
 _GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -46,42 +49,57 @@ _TRAIL_HEADINGS = (
 
 def ledger_workbook(
     plant: Plant, tickets: Sequence[Ticket], trail: Iterable[AuditEntry], *,
-    exported_at: datetime, say: Say,
+    exported_at: datetime, say: Say, joined_by: JoinedBy | None = None,
 ) -> Workbook:
-    """Sheet one lists the tickets, sheet two each ticket's audit entries in order."""
-    zone = ZoneInfo(plant.timezone)
-    local = exported_at.astimezone(zone)
-    stamp = dict(plant=plant.name, time=local.strftime("%Y-%m-%d %H:%M"),
-                 zone=f"{plant.timezone} UTC{local.isoformat()[-6:]}")
+    """Sheet one lists the tickets, sheet two each ticket's audit entries in order;
+    `joined_by`: who joined each ticket (`DuplicateIndex.followers_by_ticket`)."""
+    stamp = export_stamp(plant, exported_at)
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook always has its first sheet
     sheet.title = say("export.sheet.tickets")
-    columns = ticket_columns(plant, say)
-    _table(sheet, say("export.title", count=len(tickets), **stamp), say,
+    columns = ticket_columns(plant, say, joined_by or {})
+    write_table(sheet, say("export.title", count=len(tickets), **stamp), say,
            [heading for heading, _ in columns],
            [[cell(ticket) for _, cell in columns] for ticket in tickets])
     trail_sheet = book.create_sheet(say("export.sheet.trail"))
     rows, firsts = _trail_rows(plant, tickets, trail, say)
-    _table(trail_sheet, say("export.trail_title", **stamp), say, _TRAIL_HEADINGS, rows)
+    write_table(trail_sheet, say("export.trail_title", **stamp), say, _TRAIL_HEADINGS, rows)
     for row in firsts:
-        for cell in trail_sheet[row]:
+        # `sheet[row]` measures the sheet's width on every call, scanning every cell.
+        cells = trail_sheet.iter_rows(min_row=row, max_row=row, max_col=len(_TRAIL_HEADINGS))
+        for cell in next(cells):
             cell.border = _NEW_TICKET
     return book
 
 
-def ticket_columns(plant: Plant, say: Say) -> list[TicketColumn]:
-    zone, lang = ZoneInfo(plant.timezone), plant.language
+def export_stamp(plant: Plant, exported_at: datetime) -> dict[str, str]:
+    """What a sheet's title states: the plant, the local time of the export and its zone."""
+    local = exported_at.astimezone(ZoneInfo(plant.timezone))
+    return dict(plant=plant.name, time=local.strftime("%Y-%m-%d %H:%M"),
+                zone=f"{plant.timezone} UTC{local.isoformat()[-6:]}")
+
+
+def wall_time(plant: Plant, instant: datetime | None) -> datetime | None:
+    """Excel keeps no zone: a cell holds plant-local wall time; the title names the zone."""
+    return instant.astimezone(ZoneInfo(plant.timezone)).replace(tzinfo=None) if instant else None
+
+
+def ticket_columns(plant: Plant, say: Say, joined_by: JoinedBy) -> list[TicketColumn]:
+    lang = plant.language
 
     def at(instant: datetime | None) -> datetime | None:
-        # Excel keeps no zone: write plant-local wall time; the title names the zone.
-        return instant.astimezone(zone).replace(tzinfo=None) if instant else None
+        return wall_time(plant, instant)
 
     def name(items: Mapping[str, Named], key: str) -> str:
         return items[key].label(lang) if key in items else key
 
     def reason(t: Ticket) -> str | None:
         return say("export.duplicate_of", code=t.duplicate_of) if t.duplicate_of else t.reason
+
+    def joined(t: Ticket) -> str | None:
+        people = joined_by.get(t.code, ())
+        return say("list.joiner").join(person_label(plant, p) for p in people) or None
 
     return [
         (Heading("code", 16), lambda t: t.code),
@@ -93,6 +111,7 @@ def ticket_columns(plant: Plant, say: Say) -> list[TicketColumn]:
         (Heading("equipment", 10), lambda t: t.equipment or say("equipment.none")),
         (Heading("description", 40, True), lambda t: t.description),
         (Heading("reporter", 14, True), lambda t: person_label(plant, t.reporter)),
+        (Heading("joined_by", 14, True), joined),
         (Heading("team", 14, True), lambda t: name(plant.teams_by_id, t.team)),
         (Heading("validity", 8), lambda t: say(f"validity.{t.validity}")),
         (Heading("points", 6), lambda t: t.points),
@@ -130,7 +149,7 @@ def _trail_rows(
 _TITLE_ROW, _HEADER_ROW, _FIRST_DATA_ROW = 1, 2, 3
 
 
-def _table(
+def write_table(
     sheet: Worksheet, title: str, say: Say, columns: Sequence[Heading],
     rows: Sequence[Sequence[Cell]],
 ) -> None:
@@ -151,6 +170,8 @@ def _table(
             cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
             if isinstance(value, datetime):
                 cell.number_format = _TIME_FORMAT
+            elif isinstance(value, Decimal):
+                cell.number_format = _MONEY_FORMAT
     sheet.freeze_panes = f"B{_FIRST_DATA_ROW}"  # the header and the codes stay in view
     sheet.print_title_rows = f"{_TITLE_ROW}:{_HEADER_ROW}"
     if rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ def _iso(instant: datetime | None, zone: ZoneInfo) -> str | None:
     return instant.astimezone(zone).isoformat() if instant else None
 
 
-def export_record(plant: Plant, ticket: Ticket) -> dict[str, Any]:
+def export_record(plant: Plant, ticket: Ticket, joined_by: Sequence[str] = ()) -> dict[str, Any]:
     zone = ZoneInfo(plant.timezone)
     return {
         "code": ticket.code,
@@ -50,16 +50,28 @@ def export_record(plant: Plant, ticket: Ticket) -> dict[str, Any]:
         "rejected_at": _iso(ticket.rejected_at, zone),
         "reason": ticket.reason,
         "duplicate_of": ticket.duplicate_of,
+        # What the duplicate check found when it was filed (core/duplicates.py).
+        "suspected_duplicate_of": ticket.suspected_duplicate_of,
+        "reused_photo_of": ticket.reused_photo_of,
+        # Who joined it instead of reporting it again, by person id, in the order they joined.
+        "joined_by": list(joined_by),
     }
 
 
-def export_json(plant: Plant, tickets: Iterable[Ticket]) -> list[dict[str, Any]]:
-    return [export_record(plant, ticket) for ticket in tickets]
+# Who joined each ticket (`DuplicateIndex.followers_by_ticket`); a ticket absent has none.
+JoinedBy = Mapping[str, Sequence[str]]
 
 
-def export_csv(plant: Plant, tickets: Iterable[Ticket]) -> bytes:
+def export_json(plant: Plant, tickets: Iterable[Ticket],
+                joined_by: JoinedBy | None = None) -> list[dict[str, Any]]:
+    joined = joined_by or {}
+    return [export_record(plant, ticket, joined.get(ticket.code, ())) for ticket in tickets]
+
+
+def export_csv(plant: Plant, tickets: Iterable[Ticket],
+               joined_by: JoinedBy | None = None) -> bytes:
     """The JSON records as CSV rows, UTF-8 with a BOM so that Excel reads the Chinese."""
-    rows = [_flat(record) for record in export_json(plant, tickets)]
+    rows = [_flat(record) for record in export_json(plant, tickets, joined_by)]
     buffer = io.StringIO()
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))

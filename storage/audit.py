@@ -25,7 +25,8 @@ class SqlAuditLog:
         if self.session.get_bind().dialect.name == "postgresql":
             # One writer at a time keeps the chain linear across processes.
             self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK})
-        last = self.session.exec(select(AuditRow).order_by(col(AuditRow.seq).desc())).first()
+        newest = select(AuditRow).order_by(col(AuditRow.seq).desc()).limit(1)
+        last = self.session.exec(newest).first()
         seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
         clean, at = _jsonable(data), at.astimezone(UTC)
         digest = entry_hash(prev, seq, at, actor, action, subject, clean)

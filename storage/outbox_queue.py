@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Update, and_, bindparam, exists, func, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import Engine, Row, Select, Update, bindparam, exists, func, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from core.blobs import StoredFile
 from core.messages import Button, OutMessage
-from core.pictures import BeforeAfter
+from core.pictures import Picture
 from storage.lease_owner import LeaseOwner, this_process
 from storage.messaging import picture_from_json
 from storage.tables import OutboxRow
@@ -24,14 +24,30 @@ LEASE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
+class Sent:
+    """A message the platform accepted: when, and the platform's id for it."""
+
+    message_id: int
+    at: datetime
+    external_id: str | None
+
+
+_TABLE = OutboxRow.__table__  # type: ignore[attr-defined]
+_SENT = (
+    update(_TABLE).where(_TABLE.c.id == bindparam("message"))
+    .values(status="sent", sent_at=bindparam("sent_at"), external_id=bindparam("external_id"))
+)
+
+
+@dataclass(frozen=True)
 class Claimed:
     id: int
     attempts: int
     message: OutMessage
-    picture: BeforeAfter | None = None  # to draw and send as the message's image
+    picture: Picture | None = None  # to draw and send as the message's image
 
 
-def _message(row: OutboxRow) -> OutMessage:
+def _message(row: Row[Any]) -> OutMessage:
     payload: dict[str, Any] = dict(row.payload)
     payload["buttons"] = tuple(Button(**b) for b in payload.get("buttons", ()))
     if attachment := payload.get("attachment"):
@@ -41,26 +57,33 @@ def _message(row: OutboxRow) -> OutMessage:
     )
 
 
-def _due_query(postgres: bool) -> SelectOfScalar[OutboxRow]:
-    """Built once: the worker claims after every event, and building costs more than running."""
-    earlier = aliased(OutboxRow)
+def _due_query(postgres: bool) -> Select[Any]:
+    """Built once: the worker claims after every event, and building costs more than running.
+    Plain columns, not ORM objects: the claimed rows are only read, once."""
+    earlier = _TABLE.alias("earlier")
     blocked = exists().where(
-        and_(
-            col(earlier.channel) == col(OutboxRow.channel),
-            col(earlier.address) == col(OutboxRow.address),
-            col(earlier.id) < col(OutboxRow.id),
-            col(earlier.status).in_(("pending", "sending")),
-        )
+        earlier.c.channel == _TABLE.c.channel,
+        earlier.c.address == _TABLE.c.address,
+        earlier.c.id < _TABLE.c.id,
+        earlier.c.status.in_(("pending", "sending")),
     )
+    t = _TABLE.c
     query = (
-        select(OutboxRow)
-        .where(col(OutboxRow.status).in_(("pending", "sending")))
-        .where(col(OutboxRow.next_attempt_at) <= bindparam("now"))
+        select_columns(t.id, t.attempts, t.channel, t.address, t.person, t.ticket, t.payload,
+                       t.picture)
+        .where(t.status.in_(("pending", "sending")))
+        .where(t.next_attempt_at <= bindparam("now"))
         .where(~blocked)
-        .order_by(col(OutboxRow.id))
+        .order_by(t.id)
         .limit(bindparam("limit"))
     )
-    return query.with_for_update(skip_locked=True, of=OutboxRow) if postgres else query
+    return query.with_for_update(skip_locked=True, of=_TABLE) if postgres else query
+
+
+_LEASE_CLAIMED = (
+    update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status="sending", next_attempt_at=bindparam("until"), lease_owner=bindparam("owner"))
+)
 
 
 class SqlOutboxQueue:
@@ -72,22 +95,15 @@ class SqlOutboxQueue:
 
     def claim(self, now: datetime, limit: int = 50) -> list[Claimed]:
         """Due messages, each the oldest unsent one for its chat, leased to this worker."""
-        with Session(self.engine) as session:
-            rows = list(session.exec(self._due, params={"now": now, "limit": limit}))
-            claimed = [
-                Claimed(r.id, r.attempts, _message(r),
-                        picture_from_json(r.picture) if r.picture else None)
-                for r in rows if r.id is not None
-            ]
+        with self.engine.begin() as connection:
+            rows = list(connection.execute(self._due, {"now": now, "limit": limit}))
             if rows:
-                session.execute(
-                    update(OutboxRow)
-                    .where(col(OutboxRow.id).in_([r.id for r in rows]))
-                    .values(status="sending", next_attempt_at=now + LEASE,
-                            lease_owner=self._signature)
-                )
-            session.commit()
-        return claimed
+                connection.execute(_LEASE_CLAIMED, {
+                    "ids": [row.id for row in rows], "until": now + LEASE,
+                    "owner": self._signature})
+        return [Claimed(row.id, row.attempts, _message(row),
+                        picture_from_json(row.picture) if row.picture else None)
+                for row in rows]
 
     def renew(self, message_ids: list[int], now: datetime) -> int:
         """Extend this worker's leases on messages still being sent; returns how many."""
@@ -145,11 +161,20 @@ class SqlOutboxQueue:
         return changed
 
     def sent(self, message_id: int, now: datetime, external_id: str | None) -> None:
-        # Recorded whoever holds the lease now: the platform has the message either way.
-        self._update(
-            update(OutboxRow).where(col(OutboxRow.id) == message_id)
-            .values(status="sent", sent_at=now, external_id=external_id)
-        )
+        self.sent_many([Sent(message_id, now, external_id)])
+
+    def sent_many(self, acks: Sequence[Sent]) -> None:
+        """Mark messages sent, all in one transaction.
+
+        Recorded whoever holds the lease now: the platform has the message either way.
+        """
+        if not acks:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(_SENT, [
+                {"message": ack.message_id, "sent_at": ack.at, "external_id": ack.external_id}
+                for ack in acks
+            ])
 
     def retry(self, message_id: int, at: datetime, error: str, *, count: bool = True) -> None:
         values: dict[str, Any] = {"status": "pending", "next_attempt_at": at, "last_error": error}

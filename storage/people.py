@@ -1,39 +1,10 @@
-"""Points ledger and the directory of identities and preferences."""
+"""The directory of identities and preferences (the points ledger is storage/ledger.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from sqlmodel import Session, select
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-
-from core.points import PointsChange
-from storage.tables import IdentityRow, PersonPrefsRow, PointsRow
-
-
-class SqlPointsLedger:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, change: PointsChange, at: datetime) -> None:
-        self.session.add(PointsRow(
-            person=change.person, ticket=change.ticket, delta=change.delta,
-            reason=change.reason.value, at=at,
-        ))
-
-    def balance(self, person: str) -> int:
-        query = select(func.coalesce(func.sum(PointsRow.delta), 0)).where(
-            PointsRow.person == person
-        )
-        return int(self.session.exec(query).one())
-
-    def ranking(self) -> list[tuple[str, int]]:
-        total = func.sum(PointsRow.delta).label("total")
-        query = (
-            select(PointsRow.person, total).group_by(col(PointsRow.person))
-            .having(total > 0).order_by(total.desc(), col(PointsRow.person))
-        )
-        return [(person, int(points)) for person, points in self.session.exec(query)]
+from storage.tables import IdentityRow, PersonPrefsRow
 
 
 class SqlDirectory:

@@ -19,12 +19,16 @@ from typing import Any, Literal
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from core.geo import GeoPoint
+from core.photo_prints import PhotoPrint
 from core.photos import PhotoProblem, PhotoRejected, StoredPhoto
+from storage import photo_hash
 from storage.files import write_atomic
 
 Variant = Literal["orig", "chat"]
 
 _SUFFIXES: dict[str, str] = {"orig": ".orig", "chat": ".jpg"}
+# The chat copy's difference hash (storage/photo_hash.py), kept beside the photo.
+_PRINT_SUFFIX = ".dhash"
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 # Pillow calls the JPEGs many phones write "MPO" (a JPEG plus preview frames); callers see JPEG.
 _FORMATS: dict[str, str] = {f: f for f in ("JPEG", "PNG", "WEBP", "GIF", "HEIF")} | {"MPO": "JPEG"}
@@ -46,7 +50,8 @@ _WARNINGS_LOCK = threading.Lock()
 
 
 class FilePhotoStore:
-    """Photos on disk under root/ab/abcdef….{orig,jpg}, named by the SHA-256 of the original."""
+    """Photos on disk under root/ab/abcdef….{orig,jpg}, named by the SHA-256 of the original,
+    each with its difference hash beside it (….dhash, storage/photo_hash.py)."""
 
     def __init__(
         self,
@@ -100,8 +105,25 @@ class FilePhotoStore:
         folder.mkdir(parents=True, exist_ok=True)
         # Original last: its presence is what says the pair is complete.
         write_atomic(self.path(sha, "chat"), chat)
+        write_atomic(self._print_path(sha), _print_bytes(photo_hash.dhash_of_jpeg(chat)))
         write_atomic(self.path(sha, "orig"), data)
         return photo
+
+    def fingerprint(self, sha256: str) -> PhotoPrint:
+        """The photo's print, as kept when it was stored; for a photo stored before prints
+        were kept, worked out from its chat copy now and kept. FileNotFoundError when the
+        photo is not stored."""
+        kept = self._print_path(sha256)
+        try:
+            return PhotoPrint(sha256.lower(), photo_hash.from_text(kept.read_text("ascii")))
+        except (FileNotFoundError, ValueError, UnicodeDecodeError):
+            pass  # not kept yet, or damaged: the chat copy says it again
+        value = photo_hash.dhash_of_jpeg(self.read(sha256, "chat"))
+        write_atomic(kept, _print_bytes(value))
+        return PhotoPrint(sha256.lower(), value)
+
+    def _print_path(self, sha256: str) -> Path:
+        return self.path(sha256, "chat").with_suffix(_PRINT_SUFFIX)
 
     def read(self, sha256: str, variant: Variant = "chat") -> bytes:
         """Bytes of a stored photo; FileNotFoundError if it is not stored."""
@@ -119,6 +141,10 @@ class FilePhotoStore:
     def exists(self, sha256: str) -> bool:
         """Whether both the original and its chat copy are stored."""
         return self.path(sha256, "orig").is_file() and self.path(sha256, "chat").is_file()
+
+
+def _print_bytes(value: int | None) -> bytes:
+    return photo_hash.as_text(value).encode("ascii")
 
 
 def _open(data: bytes) -> Image.Image:

@@ -105,6 +105,17 @@ def check_plant_file(
     return []
 
 
+def warning_lines(path: Path, plant: Plant) -> list[str]:
+    """The plant's warnings (Plant.warnings) formatted as errors are, in file order."""
+    found = plant.warnings()
+    if not found:
+        return []
+    _, lines = _parse(path.read_text(encoding="utf-8-sig"))  # the plant loaded: it parses
+    where = {path_: _line_of(path_, lines) for path_, _ in found}
+    found.sort(key=lambda w: where[w[0]] or 0)
+    return PlantFileError(path, found, {p: n for p, n in where.items() if n}).messages()
+
+
 @cache
 def _adapter() -> TypeAdapter[Plant]:
     return TypeAdapter(Plant)
@@ -187,7 +198,8 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
 @cache
 def _fields(cls: type) -> dict[str, Any]:
     hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    # init=False fields are worked out (Area.class_by_hand), not written: unknown as keys
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init}
 
 
 def _unknown_keys(

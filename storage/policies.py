@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from core.deadline import DeadlinePolicy, Rung
+from core.deadline import REPEAT, DeadlinePolicy, Rung
 from core.plant import Role
 
 
@@ -24,10 +24,13 @@ def policy_json(policy: DeadlinePolicy) -> dict[str, Any]:
         "ladder": [{"role": rung.role.value, "window": _seconds(rung.window)}
                    for rung in policy.ladder],
         "remind_share": policy.remind_share,
+        "repeat": _seconds(policy.repeat),
     }
 
 
 def policy_from_json(data: dict[str, Any]) -> DeadlinePolicy:
     windows = {name: timedelta(seconds=seconds) for name, seconds in data["windows"].items()}
     ladder = tuple(Rung(Role(rung["role"]), _window(rung["window"])) for rung in data["ladder"])
-    return DeadlinePolicy(windows, ladder, float(data["remind_share"]))
+    # Policies copied before `repeat` was kept repeat daily, as the default does.
+    repeat = _window(data["repeat"]) if "repeat" in data else REPEAT
+    return DeadlinePolicy(windows, ladder, float(data["remind_share"]), repeat)

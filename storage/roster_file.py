@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import warnings
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import load_workbook
-
+from core.imports import HEADER_SEARCH_ROWS
 from core.plant import Named, Plant, Role
 from storage.roster import FieldValue, PersonUpdate
+from storage.spreadsheet import SpreadsheetError, read_rows
 
 # Header cells, compared without spaces, "_" or "-" and ignoring case.
 HEADERS = {
@@ -35,7 +30,8 @@ _COLUMN = {alias.casefold(): name for name, aliases in HEADERS.items() for alias
 ACCOUNT_COLUMNS = {"wecom_id": "wecom", "telegram_id": "telegram"}
 ROLE_ALIASES = {
     "员工": Role.WORKER, "安全员": Role.SAFETY_OFFICER, "班组长": Role.TEAM_LEAD,
-    "部门负责人": Role.DEPARTMENT_HEAD, "安全经理": Role.SAFETY_MANAGER, "管理员": Role.ADMIN,
+    "部门负责人": Role.DEPARTMENT_HEAD, "安全经理": Role.SAFETY_MANAGER, "厂长": Role.PLANT_MANAGER,
+    "管理员": Role.ADMIN,
     "法务审核": Role.LEGAL_REVIEWER, "承包商": Role.CONTRACTOR,
 }
 _ROLE_SPLIT = re.compile(r"[,，、;；/\s]+")
@@ -44,11 +40,8 @@ _LANDLINE = re.compile(r"0\d{9,11}")
 _INTERNATIONAL = re.compile(r"\+[1-9]\d{6,14}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _WECOM_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-@.]{0,63}")
-HEADER_SEARCH_ROWS = 10  # HR exports often put a title row or two above the header
-
-
-class RosterFileError(Exception):
-    """The file cannot be read as a roster at all (wrong type, encoding, no header)."""
+# The file cannot be read as a roster at all (wrong type, encoding, no header).
+RosterFileError = SpreadsheetError
 
 
 @dataclass
@@ -73,7 +66,7 @@ def normalize_phone(raw: str) -> str | None:
 
 def read_roster(path: Path, plant: Plant) -> Roster:
     """Every row of the file checked against the plant; problems name the spreadsheet row."""
-    rows = _rows(path)
+    rows = read_rows(path)
     header_at, columns = _header(rows)
     roster = Roster(ignored_columns=[h for h in columns if h and _column(h) is None])
     index = {name: i for i, h in enumerate(columns) if (name := _column(h))}
@@ -103,60 +96,6 @@ def _header(rows: list[tuple[int, list[str]]]) -> tuple[int, list[str]]:
         "no header row with an id column (id or 工号) in the first rows; expected columns: "
         + ", ".join(HEADERS)
     )
-
-
-def _rows(path: Path) -> list[tuple[int, list[str]]]:
-    """(spreadsheet row number, cell texts) for every row of the first sheet or the CSV."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RosterFileError(f"cannot read {path}: {exc.strerror}") from None
-    if data.startswith(b"PK"):
-        return _xlsx_rows(data)
-    if path.suffix.lower() in (".xls", ".et") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RosterFileError(f"{path.name}: old Excel format; save it as .xlsx or CSV")
-    return _csv_rows(_decode(data, path.name))
-
-
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        with warnings.catch_warnings():  # real exports warn about styles we do not read
-            warnings.simplefilter("ignore")
-            sheet = load_workbook(io.BytesIO(data), data_only=True).worksheets[0]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RosterFileError(f"not a readable XLSX workbook: {exc}") from None
-    return [
-        (number, [_text(cell) for cell in cells])
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
-    ]
-
-
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:  # Excel on a Chinese Windows saves "CSV" in GBK, which GB18030 contains
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise RosterFileError(f"{name}: neither UTF-8 nor GB18030 text") from None
-
-
-def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
-    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
-    delimiter = max(",\t;", key=sample.count)  # Excel writes ";" or tabs in some locales
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(n, [c.strip() for c in row]) for n, row in enumerate(reader, start=1)]
-
-
-def _text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))  # Excel keeps 工号 1001 and phone numbers as floats
-    if isinstance(cell, datetime | date):
-        return cell.isoformat()
-    return str(cell).strip()
 
 
 class _RowChecker:

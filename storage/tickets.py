@@ -56,6 +56,20 @@ def to_ticket(row: TicketRow) -> Ticket:
     )
 
 
+def still_open() -> ColumnElement[bool]:
+    """`status` is open, as a check on rows a deadline index found, never as the way in.
+
+    A ticket that is resolved, closed or rejected has no deadline left: core.escalation
+    clears `due_at` and `remind_at` on every such move (tests/unit/core/
+    test_deadline_invariant.py walks every path), migration 0010 cleared `due_at` on any
+    older row. So nearly every row a deadline query finds is open. Asked as `status IN
+    (...)`, SQLite's planner takes the status index instead (three keys look cheaper than a
+    range) and reads and sorts every open ticket. `status || ''` is the same value that no
+    index serves, on SQLite and PostgreSQL alike, so the deadline index leads.
+    """
+    return (col(TicketRow.status) + "").in_([s.value for s in OPEN_STATUSES])
+
+
 class SqlTicketRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -91,10 +105,12 @@ class SqlTicketRepository:
         return (self.session.exec(query).one() or 0) + 1
 
     def due(self, now: datetime, limit: int = 100) -> list[Ticket]:
+        """Open tickets due by `now`, the soonest first; on PostgreSQL locked, and rows other
+        sweepers hold are skipped. Found through the deadline index: as costly as the due
+        tickets, whatever the table holds (bench/sweep.py)."""
         query = (
             select(TicketRow)
-            .where(col(TicketRow.due_at) <= now)
-            .where(col(TicketRow.status).in_([s.value for s in OPEN_STATUSES]))
+            .where(col(TicketRow.due_at) <= now, still_open())
             .order_by(col(TicketRow.due_at))
             .limit(limit)
         )
@@ -103,10 +119,15 @@ class SqlTicketRepository:
         return [to_ticket(row) for row in self.session.exec(query)]
 
     def next_due_at(self) -> datetime | None:
-        query = select(func.min(TicketRow.due_at)).where(
-            col(TicketRow.status).in_([s.value for s in OPEN_STATUSES])
+        # The first deadline in index order, not min() over the open statuses: SQLite would
+        # read every open ticket through the status index to find the smallest.
+        query = (
+            select(TicketRow.due_at)
+            .where(col(TicketRow.due_at).is_not(None), still_open())
+            .order_by(col(TicketRow.due_at))
+            .limit(1)
         )
-        return self.session.exec(query).one()
+        return self.session.exec(query).first()
 
     def by_reporter(self, person: str, limit: int = 10) -> list[Ticket]:
         query = (
@@ -157,4 +178,12 @@ class SqlTicketRepository:
             conditions.append(col(TicketRow.escalation_level) >= where.min_escalation_level)
         if where.deadline_before is not None:
             conditions.append(cls._deadline() < where.deadline_before)
+        if where.category is not None:
+            conditions.append(col(TicketRow.category) == where.category)
+        if where.equipment is not None:
+            conditions.append(func.upper(col(TicketRow.equipment)) == where.equipment.upper())
+        if where.created_from is not None:
+            conditions.append(col(TicketRow.created_at) >= where.created_from)
+        if where.created_before is not None:
+            conditions.append(col(TicketRow.created_at) < where.created_before)
         return conditions

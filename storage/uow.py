@@ -14,11 +14,27 @@ from sqlmodel import Session
 
 from core.bus import EventRegistry
 from storage.audit import SqlAuditLog
+from storage.chains import SqlChainRepository
+from storage.checkins import SqlCheckInRepository
 from storage.conversations import SqlConversationRepository
+from storage.duplicates import SqlDuplicateIndex
+from storage.figures import SqlReportFigures
+from storage.health_index import SqlHealthIndex
+from storage.imports import SqlHoursWorked, SqlLedgerImports, SqlRunLog
+from storage.injuries import SqlInjuryBook
 from storage.invites import SqlInvites
+from storage.kpi import SqlKpiSource
+from storage.ledger import SqlPointsLedger
+from storage.major import SqlMajorRegister
 from storage.messaging import SqlInbox, SqlOutbox
-from storage.people import SqlDirectory, SqlPointsLedger
+from storage.monthly_reports import SqlMonthlyReportLog
+from storage.people import SqlDirectory
+from storage.rankings import SqlRankings
+from storage.reminders import SqlReminderBook
+from storage.rounds import SqlRoundRepository
+from storage.shop import SqlShopBook
 from storage.tickets import SqlTicketRepository
+from storage.trends import SqlTrendBook
 
 
 class SqlUnitOfWork:
@@ -30,13 +46,30 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self.session = Session(self.engine, expire_on_commit=False)
         self.tickets = SqlTicketRepository(self.session)
+        self.chains = SqlChainRepository(self.session)
         self.conversations = SqlConversationRepository(self.session)
         self.inbox = SqlInbox(self.session)
         self.outbox = SqlOutbox(self.session)
         self.audit = SqlAuditLog(self.session)
         self.points = SqlPointsLedger(self.session)
+        self.rankings = SqlRankings(self.session)
+        self.shop = SqlShopBook(self.session)
         self.directory = SqlDirectory(self.session)
         self.invites = SqlInvites(self.session)
+        self.duplicates = SqlDuplicateIndex(self.session)
+        self.figures = SqlReportFigures(self.session)
+        self.majors = SqlMajorRegister(self.session)
+        self.reminders = SqlReminderBook(self.session)
+        self.rounds = SqlRoundRepository(self.session)
+        self.checkins = SqlCheckInRepository(self.session)
+        self.imports = SqlLedgerImports(self.session)
+        self.run_log = SqlRunLog(self.session)
+        self.hours_worked = SqlHoursWorked(self.session)
+        self.injuries = SqlInjuryBook(self.session)
+        self.kpis = SqlKpiSource(self.session)
+        self.trends = SqlTrendBook(self.session)
+        self.health_index = SqlHealthIndex(self.session)
+        self.monthly_reports = SqlMonthlyReportLog(self.session)
         self._recorded = []
         return self
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,10 +59,19 @@ class Chat:
 
     def __init__(self, home: Path, *, plant_file: Path = DEMO_PLANT,
                  start: datetime = START, plant: Plant | None = None,
-                 env: Mapping[str, str] | None = None) -> None:
-        """`env` adds settings as `.env` would (`SMTP_HOST`…): the shell's other channels."""
+                 env: Mapping[str, str] | None = None, rounds: bool = False,
+                 monthly: bool = False) -> None:
+        """`env` adds settings as `.env` would (`SMTP_HOST`…): the shell's other channels.
+
+        Inspection rounds are time-driven work that tells safety staff of every day's rounds
+        after `!wait`: a plant file's `inspections` count only with `rounds=True`, so a test
+        of another feature hears only what its own story causes. Monthly reports
+        (scheduler/monthly_jobs.py) likewise only with `monthly=True`.
+        """
         self.home = home
         self._own_plant = plant
+        self._rounds = rounds
+        self._monthly = monthly
         self._env = dict(env or {})
         self.settings = Settings.from_env({
             "DATABASE_URL": f"sqlite:///{home / 'db.sqlite'}", "DATA_DIR": str(home / "data"),
@@ -75,8 +84,10 @@ class Chat:
         new_database(home / "db.sqlite")
         self.app: App = build_app(
             self.settings, channels=shell_channels(self.settings, self.terminal), clock=self.clock,
-            plant=plant_from(plant_file) if plant is None else plant,
+            plant=_with_rounds(plant_from(plant_file) if plant is None else plant, rounds),
         )
+        if not monthly:
+            self.app.services.monthly = None
         self.shell = Shell(self.app, self.terminal, "W01", self.clock)
         self._loop = asyncio.new_event_loop()
 
@@ -102,7 +113,8 @@ class Chat:
         """A new process on the same database and media: nothing in memory survives."""
         self.close()
         return Chat(self.home, plant_file=self.settings.plant_file, start=self.clock.now(),
-                    plant=self._own_plant, env=self._env)
+                    plant=self._own_plant, env=self._env, rounds=self._rounds,
+                    monthly=self._monthly)
 
     @property
     def plant(self) -> Plant:
@@ -119,7 +131,8 @@ class Chat:
     def records(self) -> list[dict[str, Any]]:
         """Every ticket as `safetyloop tickets export --format json` prints it."""
         with self.app.services.uow() as uow:
-            return export_json(self.plant, uow.tickets.all())
+            return export_json(self.plant, uow.tickets.all(),
+                               uow.duplicates.followers_by_ticket())
 
     def photo(self, name: str, colour: tuple[int, int, int],
               size: tuple[int, int] = (640, 480)) -> Path:
@@ -131,10 +144,16 @@ class Chat:
                urgency: int = 2, colour: tuple[int, int, int] = (200, 40, 40)) -> Ticket:
         """A whole report by the buttons, at CNC-07 by default; the ticket it opened."""
         photo = self.photo(f"{person}-{colour}.jpg", colour)
-        self.run(person, "/report", f"!photo {photo}", "!press 1",
-                 "!location 31.3172 120.7208 12", equipment, "主轴防护罩破损，铁屑飞溅",
-                 f"!press {category}", f"!press {urgency}", "!press 1")
+        said = self.run(person, "/report", f"!photo {photo}", "!press 1",
+                        "!location 31.3172 120.7208 12", equipment, "主轴防护罩破损，铁屑飞溅",
+                        f"!press {category}", f"!press {urgency}", "!press 1")
+        if any(msg(lang, "button.file_anyway") in said.text(person) for lang in ("zh-CN", "en")):
+            self.run(person, "!press 2")  # it looks like an open ticket: file it anyway
         return self.ticket()
+
+
+def _with_rounds(plant: Plant, rounds: bool) -> Plant:
+    return plant if rounds else replace(plant, inspections=None)
 
 
 def msg(lang: str, key: str, **values: object) -> str:

@@ -30,7 +30,8 @@ def buttons(said: Said, person: str = "W01") -> dict[str, str]:
 
 def start(chat: Chat, person: str = "W01") -> Said:
     """A report begun with one photo and the photos finished; the area question is open."""
-    photo = chat.photo(f"{person}.jpg", (200, 40, 40))
+    # Each person's own photo: the same bytes again would be offered as a duplicate.
+    photo = chat.photo(f"{person}.jpg", (200, 40, 40) if person == "W01" else (40, 40, 200))
     return chat.run(person, "/report", f"!photo {photo}", "!press 1")
 
 

@@ -22,6 +22,8 @@ from tests.e2e.bot_process import ROOT, TOKEN, bot_process, kill
 from tests.fakes import FakeChat, FakeTelegram, FakeUser
 
 PHOTOS_EACH = 5  # a report takes five photos, then asks where
+# Telegram hands out at most 100 updates a fetch: one batch of photos is 100 of them.
+REPORTERS = 100 // PHOTOS_EACH
 
 
 class SlowFiles(FakeTelegram):
@@ -53,9 +55,9 @@ def photo(n: int) -> bytes:
 
 
 def reporters(tg: FakeTelegram) -> list[tuple[FakeUser, FakeChat]]:
-    """Everyone of the demo plant with a Telegram account, in a DM with the bot."""
+    """The first `REPORTERS` of the demo plant with a Telegram account, in a DM with the bot."""
     plant = read_plant(ROOT / "config" / "demo-plant.yaml")
-    people = [p for p in plant.people if "telegram" in p.accounts]
+    people = [p for p in plant.people if "telegram" in p.accounts][:REPORTERS]
     return [(user, tg.private_chat(user))
             for user in (tg.user(int(p.accounts["telegram"]), p.name) for p in people)]
 

@@ -83,13 +83,15 @@ def test_a_report_travels_the_whole_loop_and_earns_points(plant: Plant) -> None:
     for step in ("经安全员核实为有效", "已被 周杰 (TL-MECH) 接收", "正在处理", "已整改完成",
                  "已验收关闭"):
         assert step in text, step
-    assert any("+10" in line for line in reporter)
-    assert "⭐ 您当前有 10 积分。" in reporter
-    assert any(line.startswith("1. 马晓东 (W01) — 10") for line in reporter)
-    assert sum("🖼" in line for line in reporter) == 2, "summary photo and before/after picture"
+    # 10 for a serious report, 2 for naming the equipment and sending a location
+    assert any("+12" in line for line in reporter)
+    assert "⭐ 您当前有 12 积分。最近的记录：" in reporter
+    assert any(line.startswith("1. 马晓东 (W01) — 12") for line in reporter)
+    assert sum("🖼" in line for line in reporter) == 3, (
+        "summary photo, before/after picture and the ranking chart")
 
     [ticket] = plant.tickets()
-    assert ticket["status"] == "closed" and ticket["validity"] == "valid" and ticket["points"] == 10
+    assert ticket["status"] == "closed" and ticket["validity"] == "valid" and ticket["points"] == 12
     assert ticket["assignee_team"] == "MECH"
     assert ticket["area"] == "MACH" and ticket["equipment"] == "CNC-07"
     assert ticket["after_photo"] and ticket["after_photo"] != ticket["photos"][0]
@@ -186,8 +188,9 @@ def test_a_lead_reassigns_a_report_and_the_new_team_takes_it(chat: Chat) -> None
 def test_a_duplicate_report_is_rejected_and_its_points_taken_back(chat: Chat) -> None:
     original = chat.report().code
     chat.run("SO1", "!press 1")
-    code = chat.report("W02").code
-    valid = chat.run("SO1", "!press 1")  # valid: +10
+    # another photo and machine: nothing marks it a duplicate before the officer does
+    code = chat.report("W02", equipment="CNC-12", colour=(30, 60, 200)).code
+    valid = chat.run("SO1", "!press 1")  # valid: +12 (with the equipment and location bonus)
     judged = chat.run(
         "SO1",
         f"!button t:duplicate:{code}",
@@ -196,9 +199,9 @@ def test_a_duplicate_report_is_rejected_and_its_points_taken_back(chat: Chat) ->
         "/points",
     )
     said = valid.of("W02") + judged.of("W02")
-    assert msg(EN, "points.changed", delta="+10", code=code, balance=10) in said
-    assert msg(EN, "points.changed", delta="-10", code=code, balance=0) in said
-    assert msg(EN, "points.balance", balance=0) in said
+    assert msg(EN, "points.changed", delta="+12", code=code, balance=12) in said
+    assert msg(EN, "points.changed", delta="-12", code=code, balance=0) in said
+    assert "⭐ You have 0 points. Latest entries:" in said
     assert msg(EN, "reporter.duplicate", code=code, original=original) in said
     duplicate = chat.records()[1]
     assert (duplicate["status"], duplicate["validity"], duplicate["points"]) == (

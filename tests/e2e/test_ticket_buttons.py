@@ -86,7 +86,8 @@ def test_an_escalated_card_offers_the_safety_manager_no_button_they_may_not_pres
 
     assert last_buttons(head, "DH-EQUIP") == labels(Action.ACCEPT, Action.REJECT,
                                                     Action.REASSIGN)
-    assert last_buttons(manager, "SM") == labels(Action.REJECT, Action.REASSIGN)
+    # ... and the safety manager alone may grade it a major hazard from there
+    assert last_buttons(manager, "SM") == labels(Action.REJECT, Action.REASSIGN, Action.MAJOR)
 
 
 def test_every_id_of_the_demo_plant_fits_in_the_data_of_a_button(chat: Chat) -> None:

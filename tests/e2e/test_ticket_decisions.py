@@ -78,7 +78,8 @@ def test_a_report_judged_valid_after_a_lead_rejected_it_goes_back_to_the_team(
     said = chat.run("SO1", f"!button t:valid:{code}")
     assert "[1] 接收" in said.text("TL-MECH")
     ticket = chat.ticket(code)
-    assert (ticket.status, ticket.validity, ticket.points) == (Status.REPORTED, Validity.VALID, 10)
+    # 10 for a serious report, 2 for its equipment and location (plant.yaml's points.bonus)
+    assert (ticket.status, ticket.validity, ticket.points) == (Status.REPORTED, Validity.VALID, 12)
 
 
 # --- item 4: closing judges an unjudged report valid
@@ -94,11 +95,11 @@ def test_closing_an_unjudged_ticket_judges_it_valid_and_pays_the_reporter(chat: 
     code = work_to_resolved(chat)
     said = chat.run("SO1", "!press 1")  # verify and close
     reporter = said.text("W01")
-    assert "已验收关闭" in reporter and "⭐ 积分 +10" in reporter
+    assert "已验收关闭" in reporter and "⭐ 积分 +12" in reporter
     ticket = chat.ticket(code)
-    assert (ticket.status, ticket.validity, ticket.points) == (Status.CLOSED, Validity.VALID, 10)
+    assert (ticket.status, ticket.validity, ticket.points) == (Status.CLOSED, Validity.VALID, 12)
     status = chat.run("W01", f"/status {code}").text("W01")
-    assert "核实：有效" in status and "积分：10" in status
+    assert "核实：有效" in status and "积分：12" in status
 
 
 # --- item 5: the officer sees the photos

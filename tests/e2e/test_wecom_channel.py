@@ -110,7 +110,9 @@ async def test_a_worker_reports_with_photo_and_location_and_hears_every_step(
                               msg_id=r.next_id(), **r.head()))
         reporter = "\n".join(r.seen(W01))
         assert "正在处理" in reporter and "已整改完成" in reporter
-        assert r.fake.sent[W01][-1].msgtype == "image", "the before/after picture"
+        # the before/after picture, then the card that asks the reporter: fixed or not
+        assert [m.msgtype for m in r.fake.sent[W01][-2:]] == ["image", "template_card"]
+        assert "[已解决] [未解决]" in r.seen(W01)[-1]
 
 
 async def test_the_callback_url_check_answers_the_bare_echostr(tmp_path: Path) -> None:

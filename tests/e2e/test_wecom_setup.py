@@ -47,7 +47,7 @@ async def test_setup_creates_each_team_group_once_and_sets_the_menu(tmp_path: Pa
         keys = [b.get("key") for b in fake.menus[0]["button"]]
         assert keys[:2] == ["report", "my"]
         assert [b["key"] for b in fake.menus[0]["button"][2]["sub_button"]] == [
-            "points", "rank", "help"]
+            "points", "rank", "shop", "help"]
 
         code, out, err = await run_cli(tmp_path, env, "wecom", "setup")
         assert code == 0, err

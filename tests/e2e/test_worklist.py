@@ -232,12 +232,18 @@ def test_help_lists_only_the_commands_of_the_askers_roles(chat: Chat) -> None:
         text = chat.run(person, "/help").text(person)
         return {word for word in text.split() if word.startswith("/")}
 
-    everyone = {"/report", "/my", "/status", "/points", "/rank", "/lang", "/cancel", "/help"}
+    everyone = {"/report", "/my", "/status", "/points", "/rank", "/risk", "/shop", "/lang",
+                "/cancel", "/help"}
     assert commands("W01") == everyone
     assert commands("W02") == everyone
-    assert commands("TL-MECH") == everyone | {"/todo"}
-    assert commands("SO1") == everyone | {"/todo", "/open"}
-    assert commands("DH-EQUIP") == everyone | {"/todo", "/open"}
-    assert commands("ADMIN") == everyone | {"/open", "/invite", "/chatid"}
+    assert commands("TL-MECH") == everyone | {"/todo", "/plan"}
+    assert {"/major", "/plan"} <= commands("SM")  # major hazards: the safety manager's
+    assert {"/major", "/plan"} & commands("SO1") == set()
+    assert "/open" in commands("PM") and "/major" not in commands("PM")
+    analytics = {"/warnings", "/index"}  # trend warnings and the safety health index
+    inspections = {"/round", "/rounds", "/checkin"}  # an inspector's rounds and check-ins
+    assert commands("SO1") == everyone | {"/todo", "/open", "/board"} | analytics | inspections
+    assert commands("DH-EQUIP") == everyone | {"/todo", "/open", "/board"} | analytics
+    assert commands("ADMIN") == everyone | {"/open", "/board", "/invite", "/chatid", "/rounds"}
     assert "/todo" not in commands("ADMIN")
     assert msg("en", "help.todo") not in chat.run("W02", "/help").text("W02")

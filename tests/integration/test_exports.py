@@ -140,7 +140,8 @@ def test_the_xlsx_trail_sheet_lists_each_tickets_audit_entries_in_order(
     assert [cell.value for cell in trail[2]] == ["编号", "时间", "操作人", "操作", "详情"]
     rows = [[c.value for c in row] for row in trail.iter_rows(3)]
     mine = [row for row in rows if row[0] == first]
-    assert [row[3] for row in mine] == ["上报隐患", "核实为有效", "积分 +10", "接收", "开始处理"]
+    # 12: 10 for a serious report, 2 for its equipment and location (points.bonus)
+    assert [row[3] for row in mine] == ["上报隐患", "核实为有效", "积分 +12", "接收", "开始处理"]
     assert [row[2] for row in mine][:2] == ["马晓东 (W01)", "李娜 (SO1)"]
     assert [row[1] for row in mine] == sorted(row[1] for row in mine)
     assert str(mine[0][1]) == "2026-11-30 09:00:00"

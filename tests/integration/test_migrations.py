@@ -24,6 +24,17 @@ HEAD = ScriptDirectory(str(ROOT / "storage" / "migrations")).get_current_head()
 TABLES = {
     "tickets", "conversations", "inbox", "outbox", "audit_log", "points_ledger",
     "identities", "person_prefs", "inbound", "invites",
+    "chains", "chain_steps",
+    "digests", "digest_entries",
+    "remediation_plans",
+    "rounds", "round_days", "round_announcements",
+    "checkins", "checklist_answers",
+    "points_accounts", "shop_orders", "shop_stock",
+    "photo_prints", "ticket_followers",
+    "ticket_imports", "run_periods", "hours_worked",
+    "injuries",
+    "trend_warnings", "trend_scans", "added_plans",
+    "monthly_reports",
 }
 
 

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from core.messages import OutMessage
 from storage.lease_owner import LeaseOwner, host_key, this_process
-from storage.outbox_queue import LEASE, SqlOutboxQueue
+from storage.outbox_queue import LEASE, Sent, SqlOutboxQueue
 from storage.tables import OutboxRow
 from storage.uow import SqlUnitOfWork
 
@@ -119,6 +119,30 @@ def test_a_sent_message_is_marked_with_its_time_and_platform_id_and_not_claimed_
     stored = row(engine, message)
     assert (stored.status, stored.sent_at, stored.external_id) == ("sent", T0 + MINUTE, "msg-77")
     assert queue.claim(T0 + timedelta(days=1)) == []
+    assert queue.next_due_at() is None
+
+
+def test_messages_sent_together_are_marked_in_one_transaction_each_with_its_own_id(
+    engine: Engine, queue: SqlOutboxQueue
+) -> None:
+    first, second, third = put(engine, ("telegram", "1"), ("telegram", "2"), ("wecom", "w"))
+    queue.claim(T0)
+    commits: list[object] = []
+
+    def count(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(engine, "commit", count)
+    try:
+        queue.sent_many([Sent(first, T0 + SECOND, "tg-1"), Sent(second, T0 + 2 * SECOND, None),
+                         Sent(third, T0 + SECOND, "msg-3")])
+    finally:
+        event.remove(engine, "commit", count)
+    assert len(commits) == 1
+    stored = [row(engine, message) for message in (first, second, third)]
+    assert [(r.status, r.sent_at, r.external_id) for r in stored] == [
+        ("sent", T0 + SECOND, "tg-1"), ("sent", T0 + 2 * SECOND, None),
+        ("sent", T0 + SECOND, "msg-3")]
     assert queue.next_due_at() is None
 
 

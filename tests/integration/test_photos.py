@@ -275,7 +275,7 @@ def test_storing_the_same_bytes_twice_keeps_one_copy_and_one_sha(
     written = {p: p.stat().st_mtime_ns for p in files_under(tmp_path / "media")}
     second = store.store(data)
     assert first == second
-    assert len(written) == 2
+    assert len(written) == 3  # the original, its chat copy and its print (….dhash)
     assert {p: p.stat().st_mtime_ns for p in files_under(tmp_path / "media")} == written
 
 

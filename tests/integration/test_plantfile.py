@@ -12,6 +12,7 @@ import yaml
 from bot.plantfile import channel_keys
 from core.geo import GeoPoint, distance_m
 from core.plant import Plant, Role, RoutingRule
+from core.point_settings import Bonuses, PointRules
 from storage.plantfile import PlantFileError, check_plant_file, load_plant
 
 DEMO = Path(__file__).resolve().parents[2] / "config" / "demo-plant.yaml"
@@ -141,7 +142,7 @@ def test_every_demo_person_is_reachable_in_chat_and_has_a_superior_chain_to_the_
     assert None not in telegram and len(set(telegram)) == len(telegram)
     assert None not in wecom and len(set(wecom)) == len(wecom)
     tops = {p.id for p in demo.people if p.superior is None}
-    assert tops == {"SM", "LEGAL1", "ADMIN"}
+    assert tops == {"PM", "LEGAL1", "ADMIN"}  # the safety manager reports to the plant manager
     for p in demo.people:
         seen = {p.id}
         while (boss := demo.people_by_id[p.id].superior) is not None:
@@ -196,11 +197,10 @@ def test_the_demo_timings_and_points_are_the_designed_ones(demo: Plant) -> None:
         (Role.DEPARTMENT_HEAD, "4h"),
         (Role.SAFETY_MANAGER, None),
     ]
-    assert {s.value: n for s, n in demo.points.items()} == {
-        "general": 5,
-        "serious": 10,
-        "critical": 20,
-    }
+    assert demo.points == PointRules(
+        general=5, serious=10, critical=20,
+        bonus=Bonuses(first_of_recurring=5, major_hazard=10, equipment_and_location=2),
+    )
 
 
 # --- mistakes in a file
@@ -252,7 +252,8 @@ def test_an_unknown_key_is_reported_with_a_suggestion(tmp_path: Path) -> None:
 
 
 def test_an_unknown_top_level_key_is_reported(tmp_path: Path) -> None:
-    assert errors_of(write(tmp_path, broken(shop=[])))[0].startswith("shop: unknown key 'shop'")
+    errors = errors_of(write(tmp_path, broken(canteen=[])))
+    assert errors[0].startswith("canteen: unknown key 'canteen'")
 
 
 def test_a_wrong_type_is_reported_in_plain_words(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def test_each_channel_declares_its_plant_yaml_keys() -> None:
         "wecom": ChannelKeys(
             "wecom", person=AccountKey("wecom_id"), team=AccountKey("wecom_chat_id"),
         ),
-        "email": ChannelKeys("email", person=AccountKey("email")),
+        "email": ChannelKeys("email", person=AccountKey("email"), mailbox=True),
     }
 
 
@@ -146,7 +146,7 @@ def test_without_the_channels_their_keys_are_unknown(tmp_path: Path) -> None:
     path = write(tmp_path, minimal(telegram_id=1))
     assert [e.removeprefix(f"{path}: ") for e in check_plant_file(path)] == [
         "people[0].telegram_id: unknown key 'telegram_id' (allowed: id, name, roles, "
-        "department, team, phone, email, superior, lang, accounts) "
+        "department, team, phone, email, superior, lang, digest, accounts) "
         f"(line {line(path, 'telegram_id')})",
     ]
     assert load_plant(path, channels=channel_keys()).people_by_id["SM"].accounts == {

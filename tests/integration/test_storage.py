@@ -16,9 +16,9 @@ from core.clock import SimClock
 from core.dialog import ChatKey, Conversation, StoredRecord
 from core.events import TicketEscalated
 from core.geo import GeoPoint
+from core.ledger import EntryKind, LedgerEntry, Part
 from core.messages import Button, OutMessage
 from core.plant import Plant, Role, Severity
-from core.points import PointsChange
 from core.services import (
     ActOnTicket,
     OpenTicket,
@@ -368,8 +368,11 @@ def test_an_audit_row_deleted_with_raw_sql_is_caught(engine: Engine) -> None:
 
 
 def change(person: str, delta: int, ticket: str = "HZ-261128-0001",
-           reason: Validity = Validity.VALID) -> PointsChange:
-    return PointsChange(person=person, delta=delta, ticket=ticket, reason=reason)
+           reason: Validity = Validity.VALID) -> LedgerEntry:
+    kind = EntryKind.AWARD if delta > 0 else EntryKind.REVOKE
+    return LedgerEntry(person=person, kind=kind, delta=delta, reason=reason, actor="SO1",
+                       at=T0, ticket=ticket, part=Part.SEVERITY,
+                       key=f"{kind}:{ticket}:severity:0")
 
 
 def test_points_add_up_to_a_balance_and_a_ranking(engine: Engine) -> None:
@@ -378,7 +381,7 @@ def test_points_add_up_to_a_balance_and_a_ranking(engine: Engine) -> None:
                   change("W01", 10, "HZ-261128-0003"), change("W03", 5, "HZ-261128-0004"),
                   change("W03", -5, "HZ-261128-0004", Validity.DUPLICATE),
                   change("W04", 10, "HZ-261128-0005")]:
-            uow.points.add(c, T0)
+            assert uow.points.append(c)
         uow.commit()
     with SqlUnitOfWork(engine) as uow:
         assert uow.points.balance("W01") == 15

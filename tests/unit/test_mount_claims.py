@@ -69,7 +69,7 @@ class Fixture:
 async def test_safetyloop_takes_its_commands_and_leaves_the_hosts_own_alone() -> None:
     f = Fixture()
     ours = ["/report", "/points", "/cancel", "/status HZ-1", "/report@safetyloop_bot",
-            "/start report"]
+            "/start report", "/checkin", "/start checkin"]
     hosts = ["/start", "/help", "/hello", "/report@another_bot", "/start promo42"]
     assert [await f.wanted(message(text)) for text in ours] == [True] * len(ours)
     assert [await f.wanted(message(text)) for text in hosts] == [False] * len(hosts)

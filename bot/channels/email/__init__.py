@@ -14,7 +14,7 @@ from bot.channels.email.smtp import SmtpMailer
 from bot.settings import Settings
 from core.plant import AccountKey, ChannelKeys
 
-PLANT_KEYS = ChannelKeys("email", person=AccountKey("email"))
+PLANT_KEYS = ChannelKeys("email", person=AccountKey("email"), mailbox=True)
 
 
 def sender(settings: Settings) -> EmailChannel | None:

@@ -17,7 +17,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MENU = ("report", "my", "status", "points", "rank", "lang", "cancel", "help")
+MENU = ("report", "my", "status", "points", "rank", "shop", "risk", "lang", "cancel", "help")
 PTBApp = Application[Any, Any, Any, Any, Any, Any]
 
 

@@ -43,7 +43,7 @@ def _base(update_id: int, message: Message, user: User, kind: EventKind, **field
     return Incoming(
         CHANNEL, str(message.chat_id), str(user.id), kind, update_key=str(update_id),
         is_group=is_group(message.chat), forwarded=message.forward_origin is not None,
-        sender_name=user.full_name, **fields,
+        sender_name=user.full_name, sent_at=message.date, **fields,
     )
 
 
@@ -105,7 +105,8 @@ async def message_event(
     location = message.location or (message.venue.location if message.venue else None)
     if location is not None:
         point = GeoPoint(location.latitude, location.longitude, location.horizontal_accuracy)
-        return _base(update_id, message, user, EventKind.LOCATION, location=point)
+        return _base(update_id, message, user, EventKind.LOCATION, location=point,
+                     live=location.live_period is not None)
     if message.contact is not None and message.contact.user_id == user.id:
         # Only one's own number (the contact button) proves anything; a forwarded card does not.
         return _base(update_id, message, user, EventKind.CONTACT,

@@ -112,10 +112,11 @@ class TelegramSender:
     async def send(
         self, message: OutMessage, image: bytes | None, attachment: bytes | None = None,
     ) -> str | None:
-        try:
-            await asyncio.wait_for(self.ready.wait(), READY_WAIT_S)
-        except TimeoutError:
-            raise RetryLater(None, "telegram is not connected yet") from None
+        if not self.ready.is_set():  # wait_for costs a task per call: only when it must wait
+            try:
+                await asyncio.wait_for(self.ready.wait(), READY_WAIT_S)
+            except TimeoutError:
+                raise RetryLater(None, "telegram is not connected yet") from None
         assert self.bot is not None
         chat_id = int(message.address)
         try:

@@ -9,8 +9,10 @@ queue first; only then does the offset move on.
 from __future__ import annotations
 
 import datetime as dtm
+import json
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from telegram import Bot
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError, TimedOut
@@ -22,6 +24,8 @@ from bot.inlet import Inlet
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
+# How long past the long poll's own timeout an answer may take (PTB's default read timeout).
+READ_MARGIN_S = 5.0
 MAX_DELAY_S = 30.0
 _backoff = wait_exponential(max=MAX_DELAY_S)
 
@@ -75,13 +79,19 @@ class Poller:
 
     async def poll_once(self) -> int:
         """One getUpdates; returns how many updates were kept."""
-        updates = await self.bot.get_updates(
-            offset=self.offset, timeout=dtm.timedelta(seconds=self.timeout_s),
-            allowed_updates=self.allowed_updates,
+        # Bot.get_updates would parse each update into objects only for us to serialise them
+        # again to keep them (most of the CPU a poll cost); Bot._post, which it calls (the same
+        # request pool, proxy, timeouts and errors), hands back the JSON as Telegram sent it,
+        # as a webhook gets it. The read timeout waits out the long poll, as get_updates' does.
+        updates: list[dict[str, Any]] = await self.bot._post(
+            "getUpdates",
+            {"offset": self.offset, "timeout": dtm.timedelta(seconds=self.timeout_s),
+             "allowed_updates": self.allowed_updates},
+            read_timeout=self.timeout_s + READ_MARGIN_S,
         )
         if not updates:
             return 0
-        await self.inlet.store(CHANNEL, [u.to_json() for u in updates])
-        self.offset = updates[-1].update_id + 1  # confirmed by the next getUpdates
+        await self.inlet.store(CHANNEL, [json.dumps(update) for update in updates])
+        self.offset = int(updates[-1]["update_id"]) + 1  # confirmed by the next getUpdates
         self.on_stored()
         return len(updates)

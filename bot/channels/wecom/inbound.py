@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.channels.wecom.callback import WecomInbound
@@ -68,4 +69,13 @@ def to_incoming(
     if fields is None:
         return None
     fields.setdefault("update_key", bounded(msg.dedupe_key))
-    return Incoming(channel=CHANNEL, chat=msg.from_user, sender=msg.from_user, **fields)
+    return Incoming(channel=CHANNEL, chat=msg.from_user, sender=msg.from_user,
+                    sent_at=_sent_at(msg.create_time), **fields)
+
+
+def _sent_at(create_time: int) -> datetime | None:
+    """CreateTime, seconds since the epoch; None when missing or absurd."""
+    try:
+        return datetime.fromtimestamp(create_time, UTC) if create_time > 0 else None
+    except (OverflowError, OSError, ValueError):
+        return None

@@ -15,7 +15,7 @@ from core.bus import EventRegistry
 from core.clock import SimClock
 from core.dialog import ChatKey, Conversation
 from core.messages import OutMessage
-from core.pictures import BeforeAfter
+from core.pictures import Picture
 from core.plant import (
     Area,
     Category,
@@ -30,10 +30,13 @@ from core.plant import (
     Site,
     Team,
 )
-from core.points import PointsChange
 from core.ports import TicketFilter
 from core.services import OpenTicket, open_ticket
 from core.tickets import OPEN_STATUSES, Ticket
+from tests.unit.core.chain_fakes import FakeChainRepository
+from tests.unit.core.ledger_fakes import FakePointsLedger, FakeShopBook
+from tests.unit.core.major_fakes import FakeMajorRegister
+from tests.unit.core.reminder_fakes import FakeReminderBook
 
 # 09:00 in Suzhou on 28 November 2026.
 T0 = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
@@ -102,6 +105,7 @@ class FakeTicketRepository:
 class FakeConversationRepository:
     def __init__(self) -> None:
         self._rows: dict[ChatKey, Conversation] = {}
+        self._nudged: dict[ChatKey, datetime] = {}
 
     def get(self, key: ChatKey) -> Conversation | None:
         return copy.deepcopy(self._rows.get(key))
@@ -111,6 +115,25 @@ class FakeConversationRepository:
 
     def delete(self, key: ChatKey) -> None:
         self._rows.pop(key, None)
+        self._nudged.pop(key, None)
+
+    def _waiting(self, flow: str, touched_after: datetime) -> list[Conversation]:
+        return sorted((c for k, c in self._rows.items()
+                       if c.flow == flow and c.updated_at > touched_after
+                       and (k not in self._nudged or self._nudged[k] <= c.updated_at)),
+                      key=lambda c: c.updated_at)
+
+    def idle(self, flow: str, *, touched_after: datetime, touched_by: datetime,
+             limit: int = 100) -> list[Conversation]:
+        found = [c for c in self._waiting(flow, touched_after) if c.updated_at <= touched_by]
+        return copy.deepcopy(found[:limit])
+
+    def nudged(self, key: ChatKey, at: datetime) -> None:
+        if key in self._rows:
+            self._nudged[key] = at
+
+    def next_idle_touch(self, flow: str, *, touched_after: datetime) -> datetime | None:
+        return next((c.updated_at for c in self._waiting(flow, touched_after)), None)
 
 
 class FakeInbox:
@@ -130,9 +153,9 @@ class FakeInbox:
 class FakeOutbox:
     def __init__(self) -> None:
         self.queued: list[tuple[int, OutMessage, datetime]] = []
-        self.pictures: dict[int, BeforeAfter] = {}
+        self.pictures: dict[int, Picture] = {}
 
-    def put(self, message: OutMessage, at: datetime, *, picture: BeforeAfter | None = None) -> int:
+    def put(self, message: OutMessage, at: datetime, *, picture: Picture | None = None) -> int:
         message_id = len(self.queued) + 1
         self.queued.append((message_id, message, at))
         if picture is not None:
@@ -171,24 +194,6 @@ class FakeAuditLog:
             e for e in self.rows
             if (subject is None or e.subject == subject) and (since is None or e.at >= since)
         ]
-
-
-class FakePointsLedger:
-    def __init__(self) -> None:
-        self.changes: list[tuple[PointsChange, datetime]] = []
-
-    def add(self, change: PointsChange, at: datetime) -> None:
-        self.changes.append((change, at))
-
-    def balance(self, person: str) -> int:
-        return sum(change.delta for change, _ in self.changes if change.person == person)
-
-    def ranking(self) -> list[tuple[str, int]]:
-        totals: dict[str, int] = {}
-        for change, _ in self.changes:
-            totals[change.person] = totals.get(change.person, 0) + change.delta
-        ranked = [(person, total) for person, total in totals.items() if total > 0]
-        return sorted(ranked, key=lambda pair: (-pair[1], pair[0]))
 
 
 class FakeDirectory:
@@ -248,20 +253,24 @@ class FakeUnitOfWork:
         self.events = events if events is not None else EventRegistry()
         self.recorded: list[object] = []
         self.tickets = FakeTicketRepository()
+        self.chains = FakeChainRepository()
         self.conversations = FakeConversationRepository()
         self.inbox = FakeInbox()
         self.outbox = FakeOutbox()
         self.audit = FakeAuditLog()
         self.points = FakePointsLedger()
+        self.shop = FakeShopBook()
         self.directory = FakeDirectory()
         self.invites = FakeInvites()
+        self.majors = FakeMajorRegister(lambda: self.tickets.all())
+        self.reminders = FakeReminderBook(lambda: self.tickets.all())
         self.committed = False
         self._snapshot = self._state()
 
     def _stores(self) -> tuple[object, ...]:
         return (
-            self.tickets, self.conversations, self.inbox, self.outbox, self.audit,
-            self.points, self.directory, self.invites,
+            self.tickets, self.chains, self.conversations, self.inbox, self.outbox, self.audit,
+            self.points, self.shop, self.directory, self.invites, self.majors, self.reminders,
         )
 
     def _state(self) -> list[dict[str, Any]]:

@@ -75,3 +75,26 @@ def test_a_window_on_the_top_rung_is_ignored_for_there_is_no_rung_above() -> Non
 def test_past_the_top_of_the_ladder_the_step_function_says_stop() -> None:
     assert deadline.climb(Deadline(POLICY, level=2), T0) is None
     assert deadline.climb(Deadline(DeadlinePolicy()), T0) is None
+
+
+def test_on_the_top_rung_nothing_is_due_but_the_rung_is_reminded_every_repeat() -> None:
+    climbed = deadline.climb(Deadline(POLICY, level=1, due_at=T0), T0)
+    assert climbed is not None
+    assert climbed.deadline.remind_at == T0 + 24 * HOUR
+    never = DeadlinePolicy(POLICY.windows, POLICY.ladder, repeat=None)
+    once = deadline.climb(Deadline(never, level=1, due_at=T0), T0)
+    assert once is not None and once.deadline.remind_at is None
+
+
+def test_a_climb_to_the_top_tells_every_rung_left_in_one_go() -> None:
+    climbed = deadline.climb(deadline.start(POLICY, "acknowledge", T0), T0, to_top=True)
+    assert climbed is not None
+    assert climbed.passed == (Rung(Role.DEPARTMENT_HEAD, 4 * HOUR),)
+    assert climbed.rung.role is Role.SAFETY_MANAGER
+    assert (climbed.deadline.level, climbed.deadline.due_at) == (2, None)
+    assert deadline.climb(climbed.deadline, T0, to_top=True) is None
+
+
+def test_an_exhausted_deadline_reminds_the_top_rung_one_repeat_later() -> None:
+    late = Deadline(POLICY, level=2, due_at=T0, remind_at=None)
+    assert deadline.exhausted(late, T0 + HOUR) == Deadline(POLICY, 2, None, T0 + 25 * HOUR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from core.plant import Checkpoint, EscalationLevel, Person, Role, Severity, SlaWindow, Team
+from core.point_settings import Bonuses
 from tests.unit.core.test_plant import plant
 
 # --- checkpoints and the site
@@ -105,8 +106,12 @@ def test_an_email_that_is_no_address_is_reported_and_a_real_one_passes() -> None
 
 
 def test_negative_points_are_reported_and_zero_points_are_allowed() -> None:
-    points = {**plant().points, Severity.GENERAL: -5, Severity.SERIOUS: 0}
-    assert plant(points=points).problems() == [("points.general", "cannot be negative, got -5")]
+    points = replace(plant().points, general=-5, serious=0,
+                     bonus=Bonuses(major_hazard=-1, first_of_recurring=0))
+    assert plant(points=points).problems() == [
+        ("points.general", "cannot be negative, got -5"),
+        ("points.bonus.major_hazard", "cannot be negative, got -1"),
+    ]
 
 
 def test_a_zero_window_is_reported_wherever_it_is() -> None:

@@ -6,8 +6,10 @@ import pytest
 
 from core.clock import SimClock
 from core.events import PointsChanged
+from core.ledger import EntryKind, Part
 from core.plant import Severity
-from core.points import PointsChange, points_for, rescore
+from core.point_settings import PointRules
+from core.points import points_for
 from core.services import ActionRefused, ActOnTicket, act_on_ticket
 from core.tickets import Action, Validity
 from tests.unit.core.fakes import FakeUnitOfWork, make_plant, report
@@ -38,6 +40,9 @@ def test_a_valid_report_earns_points_by_severity(
     ticket = uow.tickets.get(code)
     assert ticket is not None
     assert (ticket.points, ticket.validity) == (points, Validity.VALID)
+    [entry] = uow.points.rows
+    assert (entry.kind, entry.part, entry.actor, entry.reason, entry.ticket) == (
+        EntryKind.AWARD, Part.SEVERITY, "SO1", "valid", code)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +57,8 @@ def test_points_are_taken_back_when_a_valid_report_turns_out_duplicate_or_invali
     judge(uow, clock, code, Action.VALID)
     events = judge(uow, clock, code, action, **extra)
     assert events[1:] == [PointsChanged("W1", -10, code, Validity(action.value))]
-    assert [change.delta for change, _ in uow.points.changes] == [10, -10]
+    assert [(row.kind, row.delta) for row in uow.points.rows] == [
+        (EntryKind.AWARD, 10), (EntryKind.REVOKE, -10)]
     assert uow.points.balance("W1") == 0
     ticket = uow.tickets.get(code)
     assert ticket is not None
@@ -74,7 +80,7 @@ def test_a_report_found_invalid_before_validation_earns_and_loses_nothing(
     code = report(uow, PLANT, clock).code
     events = judge(uow, clock, code, Action.INVALID, reason="测试消息")
     assert not any(isinstance(e, PointsChanged) for e in events)
-    assert uow.points.changes == []
+    assert uow.points.rows == []
 
 
 def test_a_report_judged_invalid_by_mistake_can_still_be_found_valid(
@@ -83,6 +89,18 @@ def test_a_report_judged_invalid_by_mistake_can_still_be_found_valid(
     code = report(uow, PLANT, clock).code
     judge(uow, clock, code, Action.INVALID, reason="看错了")
     judge(uow, clock, code, Action.VALID)
+    assert uow.points.balance("W1") == 5
+
+
+def test_valid_invalid_valid_again_is_a_new_generation_of_the_same_award(
+    uow: FakeUnitOfWork, clock: SimClock
+) -> None:
+    code = report(uow, PLANT, clock).code
+    judge(uow, clock, code, Action.VALID)
+    judge(uow, clock, code, Action.INVALID, reason="看错了")
+    judge(uow, clock, code, Action.VALID)
+    assert [row.key for row in uow.points.rows] == [
+        f"award:{code}:severity:0", f"revoke:{code}:severity:0", f"award:{code}:severity:1"]
     assert uow.points.balance("W1") == 5
 
 
@@ -105,18 +123,6 @@ def test_the_ranking_lists_people_with_points_highest_first(
 
 
 def test_points_per_severity_are_configuration() -> None:
-    plant = make_plant(points={Severity.GENERAL: 1, Severity.SERIOUS: 3})
+    plant = make_plant(points=PointRules(general=1, serious=3, critical=0))
     assert points_for(plant, Severity.SERIOUS) == 3
     assert points_for(plant, Severity.CRITICAL) == 0
-
-
-def test_rescore_returns_nothing_when_the_points_already_match(
-    uow: FakeUnitOfWork, clock: SimClock
-) -> None:
-    ticket = report(uow, PLANT, clock)
-    assert rescore(PLANT, ticket, Validity.INVALID) is None
-    ticket.points = 5
-    assert rescore(PLANT, ticket, Validity.VALID) is None
-    assert rescore(PLANT, ticket, Validity.DUPLICATE) == PointsChange(
-        "W1", -5, ticket.code, Validity.DUPLICATE
-    )

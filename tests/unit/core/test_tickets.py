@@ -37,6 +37,16 @@ RULES: dict[Action, tuple[set[Status], set[str], Status | None]] = {
     Action.INVALID: (ALL - {Status.CLOSED}, VALIDATORS, Status.REJECTED),
     Action.UPHOLD: ({Status.REJECTED}, VALIDATORS, None),
     Action.OVERRULE: ({Status.REJECTED}, VALIDATORS, Status.REPORTED),
+    # The safety manager alone grades a major hazard, while the work is open.
+    Action.MAJOR: ({Status.REPORTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS}, {"SM"}, None),
+    # The reporter's own word on a fix (W1 reports every ticket here), and nobody else's.
+    Action.FIXED: ({Status.RESOLVED, Status.CLOSED}, {"W1"}, None),
+    Action.NOT_FIXED: ({Status.RESOLVED}, {"W1"}, Status.IN_PROGRESS),
+}
+# Refusals that say more than "wrong state", so the reporter knows what to do instead.
+SAID_OUTRIGHT = {
+    (Action.NOT_FIXED, Status.CLOSED): "closed_report_again",
+    (Action.NOT_FIXED, Status.IN_PROGRESS): "being_fixed",
 }
 # A report judged valid never stays rejected: it goes back to its team.
 VALID_FROM_REJECTED = Status.REPORTED
@@ -49,6 +59,7 @@ EXTRAS: dict[Action, dict[str, str]] = {
     Action.REASSIGN: {"team": "ELEC"},
     Action.DUPLICATE: {"duplicate_of": "HZ-261128-0001"},
     Action.OVERRULE: {"reason": "确属隐患，请处理"},
+    Action.NOT_FIXED: {"reason": "还在漏油"},
 }
 
 
@@ -56,7 +67,7 @@ def expected(action: Action, status: Status, actor: str) -> str:
     sources, actors, _ = RULES[action]
     if actor not in actors:
         return "not_allowed"
-    return "ok" if status in sources else "wrong_state"
+    return "ok" if status in sources else SAID_OUTRIGHT.get((action, status), "wrong_state")
 
 
 CASES = [
