@@ -22,9 +22,7 @@ def roster_bindings(plant: Plant) -> list[tuple[str, str, str]]:
 
 
 def seed(plant: Plant, uow: UnitOfWork) -> None:
-    for channel, external_id, person in roster_bindings(plant):
-        if uow.directory.person_for(channel, external_id) != person:
-            uow.directory.bind(channel, external_id, person)
+    uow.directory.bind_all(roster_bindings(plant))
 
 
 def identify(services: Services, uow: UnitOfWork, event: Incoming) -> Person | None:

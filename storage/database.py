@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -50,8 +53,20 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+@cache
+def _newest() -> str | None:
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def _is_current(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == _newest()
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration; processes starting together take turns."""
+    if _is_current(engine):  # every start after the first: no need to load the migrations
+        return
     if engine.dialect.name != "postgresql":
         command.upgrade(alembic_config(engine), "head")
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, select
 
 from storage.tables import IdentityRow, PersonPrefsRow
@@ -23,6 +25,21 @@ class SqlDirectory:
         row = row or IdentityRow(channel=channel, external_id=external_id, person=person)
         row.person = person
         self.session.add(row)
+
+    def bind_all(self, bindings: Sequence[tuple[str, str, str]]) -> None:
+        # One read of the table, not one per account: a plant names hundreds of them and every
+        # start (and every in-process test) seeds them all.
+        rows = self.session.exec(select(IdentityRow))
+        kept = {(row.channel, row.external_id): row for row in rows}
+        for channel, external_id, person in bindings:
+            row = kept.get((channel, external_id))
+            if row is None:
+                row = kept[(channel, external_id)] = IdentityRow(
+                    channel=channel, external_id=external_id, person=person)
+                self.session.add(row)
+            elif row.person != person:
+                row.person = person
+                self.session.add(row)
 
     def addresses(self, person: str) -> dict[str, str]:
         query = select(IdentityRow).where(IdentityRow.person == person)

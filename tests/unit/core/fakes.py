@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -207,6 +207,10 @@ class FakeDirectory:
 
     def bind(self, channel: str, external_id: str, person: str) -> None:
         self.identities[(channel, external_id)] = person
+
+    def bind_all(self, bindings: Sequence[tuple[str, str, str]]) -> None:
+        for channel, external_id, person in bindings:
+            self.bind(channel, external_id, person)
 
     def addresses(self, person: str) -> dict[str, str]:
         return {ch: ext for (ch, ext), who in self.identities.items() if who == person}
