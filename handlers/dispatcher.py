@@ -8,6 +8,7 @@ whose outgoing messages are committed with it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from core.buttons import (
@@ -54,6 +55,17 @@ FLOWS: dict[str, Flow[Any, Turn, Any]] = {
                                  shop.SHOP, shop.REJECT_ORDER, INCIDENT)
 }
 STARTERS: dict[str, Flow[Any, Turn, Any]] = {"report": REPORT}
+# Who answers each kind of button outside a conversation; a module's button is one line here.
+PRESSES: dict[type[Any], Callable[[Turn, Any], None]] = {
+    TicketButton: lambda turn, pressed: ticket_actions.press(turn, pressed.action, pressed.code),
+    PlanButton: major.press_plan,
+    StepButton: chains.press,
+    PageButton: worklist.press_page,
+    OrderButton: shop.press_order,
+    ViewButton: my_tickets.press_view,
+    RankButton: ranking.press_rank,
+    WatchButton: warnings.press_watch,
+}
 
 
 def handle(services: Services, event: Incoming) -> None:
@@ -120,29 +132,9 @@ def _route(turn: Turn) -> None:
         _command(turn, conversation is not None)
         return
     pressed = decode(event.button) if event.kind is EventKind.BUTTON else None
-    if isinstance(pressed, TicketButton):
-        ticket_actions.press(turn, pressed.action, pressed.code)
-        return
-    if isinstance(pressed, PlanButton):
-        major.press_plan(turn, pressed)
-        return
-    if isinstance(pressed, StepButton):
-        chains.press(turn, pressed)
-        return
-    if isinstance(pressed, PageButton):
-        worklist.press_page(turn, pressed)
-        return
-    if isinstance(pressed, OrderButton):
-        shop.press_order(turn, pressed)
-        return
-    if isinstance(pressed, ViewButton):
-        my_tickets.press_view(turn, pressed)
-        return
-    if isinstance(pressed, RankButton):
-        ranking.press_rank(turn, pressed)
-        return
-    if isinstance(pressed, WatchButton):
-        warnings.press_watch(turn, pressed)
+    press = PRESSES.get(type(pressed))
+    if press is not None:
+        press(turn, pressed)
         return
     # Only a dialog button goes on to the conversation; a link or garbage is answered here.
     if event.kind is EventKind.BUTTON and not isinstance(pressed, DialogButton):

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from core.ports import GatheredReminder
 from core.tickets import Ticket
 from storage.tables import DigestRow, GatheredReminderRow, TicketRow
-from storage.tickets import still_open, to_ticket
+from storage.tickets import due_by, first_due
 
 
 class SqlReminderBook:
@@ -21,25 +21,10 @@ class SqlReminderBook:
         self._postgres = session.get_bind().dialect.name == "postgresql"
 
     def due(self, now: datetime, limit: int = 100) -> list[Ticket]:
-        # A range on the indexed remind_at; a ticket that is not open has none.
-        query = (
-            select(TicketRow)
-            .where(col(TicketRow.remind_at) <= now, still_open())
-            .order_by(col(TicketRow.remind_at))
-            .limit(limit)
-        )
-        if self._postgres:
-            query = query.with_for_update(skip_locked=True)
-        return [to_ticket(row) for row in self.session.exec(query)]
+        return due_by(self.session, TicketRow.remind_at, now, limit)
 
     def next_due_at(self) -> datetime | None:
-        query = (
-            select(TicketRow.remind_at)
-            .where(col(TicketRow.remind_at).is_not(None), still_open())
-            .order_by(col(TicketRow.remind_at))
-            .limit(1)
-        )
-        return self.session.exec(query).first()
+        return first_due(self.session, TicketRow.remind_at)
 
     def gather(self, person: str, ticket: str, step: str, at: datetime) -> None:
         self.session.add(GatheredReminderRow(person=person, ticket=ticket, step=step,

@@ -56,6 +56,30 @@ def to_ticket(row: TicketRow) -> Ticket:
     )
 
 
+def due_by(session: Session, deadline: Any, now: datetime, limit: int) -> list[Ticket]:
+    """Open tickets whose `deadline` column (due_at, remind_at) passed by `now`, the soonest
+    first; on PostgreSQL locked, and rows other sweepers hold are skipped. Found through the
+    deadline's index: as costly as the due tickets, whatever the table holds (bench/sweep.py)."""
+    query = (
+        select(TicketRow).where(col(deadline) <= now, still_open())
+        .order_by(col(deadline)).limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return [to_ticket(row) for row in session.exec(query)]
+
+
+def first_due(session: Session, deadline: Any) -> datetime | None:
+    """The soonest open `deadline`: the first in index order, not min() over the open
+    statuses, for which SQLite would read every open ticket through the status index."""
+    query = (
+        select(deadline).where(col(deadline).is_not(None), still_open())
+        .order_by(col(deadline)).limit(1)
+    )
+    found: datetime | None = session.exec(query).first()
+    return found
+
+
 def still_open() -> ColumnElement[bool]:
     """`status` is open, as a check on rows a deadline index found, never as the way in.
 
@@ -105,29 +129,10 @@ class SqlTicketRepository:
         return (self.session.exec(query).one() or 0) + 1
 
     def due(self, now: datetime, limit: int = 100) -> list[Ticket]:
-        """Open tickets due by `now`, the soonest first; on PostgreSQL locked, and rows other
-        sweepers hold are skipped. Found through the deadline index: as costly as the due
-        tickets, whatever the table holds (bench/sweep.py)."""
-        query = (
-            select(TicketRow)
-            .where(col(TicketRow.due_at) <= now, still_open())
-            .order_by(col(TicketRow.due_at))
-            .limit(limit)
-        )
-        if self._postgres:
-            query = query.with_for_update(skip_locked=True)
-        return [to_ticket(row) for row in self.session.exec(query)]
+        return due_by(self.session, TicketRow.due_at, now, limit)
 
     def next_due_at(self) -> datetime | None:
-        # The first deadline in index order, not min() over the open statuses: SQLite would
-        # read every open ticket through the status index to find the smallest.
-        query = (
-            select(TicketRow.due_at)
-            .where(col(TicketRow.due_at).is_not(None), still_open())
-            .order_by(col(TicketRow.due_at))
-            .limit(1)
-        )
-        return self.session.exec(query).first()
+        return first_due(self.session, TicketRow.due_at)
 
     def by_reporter(self, person: str, limit: int = 10) -> list[Ticket]:
         query = (
