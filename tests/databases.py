@@ -15,6 +15,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from bot.plantfile import channel_keys
 from core.plant import Plant
 from storage.database import make_engine, upgrade
@@ -61,3 +63,13 @@ def _template() -> Path:
 
 _PLANTS: dict[tuple[Path, str], Plant] = {}
 _TEMPLATE: list[tuple[tempfile.TemporaryDirectory[str], Path]] = []
+
+
+def _only(backend: str, *marks: pytest.MarkDecorator) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize(
+        "blank_engine", [pytest.param(backend, marks=marks)], indirect=True)
+
+
+# For storage tests about what one backend alone has: the `engine` fixture on that one only.
+ON_POSTGRESQL = _only("postgresql", pytest.mark.postgres)  # row locks, concurrent writers
+ON_SQLITE = _only("sqlite")  # its EXPLAIN QUERY PLAN

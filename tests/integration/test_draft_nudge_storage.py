@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import Engine
 
 from core.dialog import ChatKey, Conversation, StoredRecord
 from storage.uow import SqlUnitOfWork
+from tests.databases import ON_POSTGRESQL
 
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -87,9 +87,8 @@ def test_a_touch_keeps_the_nudge_time_and_a_cancel_removes_both(engine: Engine) 
     assert next_touch(engine, T0 + 62 * MINUTE) is None
 
 
+@ON_POSTGRESQL
 def test_a_second_sweeper_skips_the_drafts_the_first_one_holds(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks: SQLite lets one writer in at a time anyway")
     for person in ("W01", "W02", "W03"):
         touch(engine, person, T0)
     now = T0 + 60 * MINUTE

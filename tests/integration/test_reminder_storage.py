@@ -22,7 +22,7 @@ from core.tickets import Status, Ticket
 from storage.uow import SqlUnitOfWork
 from tests.bulk_tickets import HOUR, NOW, insert_tickets, template
 from tests.chat import DEMO_PLANT
-from tests.databases import plant_from
+from tests.databases import ON_POSTGRESQL, ON_SQLITE, plant_from
 
 T = TypeVar("T")
 
@@ -55,9 +55,8 @@ def test_due_gives_open_tickets_whose_reminder_passed_earliest_first(engine: Eng
         assert uow.reminders.next_due_at() == NOW - 3 * timedelta(minutes=1)
 
 
+@ON_SQLITE
 def test_the_due_query_reads_the_remind_at_index(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the plan is read from SQLite's EXPLAIN QUERY PLAN")
     stored(engine, reminded_before(demo(), 5))
     with SqlUnitOfWork(engine) as uow:
         plans = [explained(uow, lambda: uow.reminders.due(NOW)),
@@ -152,9 +151,8 @@ def at_once(engine: Engine, run: Callable[[SqlUnitOfWork], list[T]], processes: 
 
 
 @pytest.mark.postgres
+@ON_POSTGRESQL
 def test_three_sweepers_at_once_remind_each_ticket_once(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has one writer at a time: sweeps there never overlap")
     plant = demo()
     codes = stored(engine, reminded_before(plant, 300))
     clock = SimClock(NOW)
@@ -172,9 +170,8 @@ def test_three_sweepers_at_once_remind_each_ticket_once(engine: Engine) -> None:
 
 
 @pytest.mark.postgres
+@ON_POSTGRESQL
 def test_two_digest_senders_at_once_send_one_digest(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has one writer at a time: sweeps there never overlap")
     plant = demo()
     base = replace(template(plant), escalation_level=1, due_at=NOW + HOUR, remind_at=None)
     [code] = stored(engine, [base])
