@@ -107,80 +107,55 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def cmd_tickets_export(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
     from functools import partial
-    from zoneinfo import ZoneInfo
 
+    from bot import exports
     from bot.plantfile import read_plant
     from handlers.i18n import t
     from reports.ledger_xlsx import ledger_workbook
     from reports.ticket_export import export_csv, export_json
-    from storage.database import make_engine
-    from storage.uow import SqlUnitOfWork
 
     settings = load_settings(_overrides(args))
     plant = read_plant(settings.plant_file)
-    engine = make_engine(settings.database_url)
-    try:
-        with SqlUnitOfWork(engine) as uow:
-            tickets = list(uow.tickets.all())
-            joined_by = uow.duplicates.followers_by_ticket()
-            trail = list(uow.audit.entries()) if args.format == "xlsx" else []
-    finally:
-        engine.dispose()
+    tickets, joined_by, trail = exports.read(settings, lambda uow: (
+        list(uow.tickets.all()), uow.duplicates.followers_by_ticket(),
+        list(uow.audit.entries()) if args.format == "xlsx" else [],
+    ))
+    summary = f"{len(tickets)} tickets"
     if args.format == "xlsx":
         now = datetime.now(UTC)
-        out = Path(args.out or f"tickets-{now.astimezone(ZoneInfo(plant.timezone)):%Y%m%d}.xlsx")
-        ledger_workbook(plant, tickets, trail, exported_at=now,
-                        say=partial(t, plant.language), joined_by=joined_by).save(out)
-        print(f"wrote {out}: {len(tickets)} tickets")
-        return 0
-    if args.format == "csv":
-        data = export_csv(plant, tickets, joined_by)
+        book = ledger_workbook(plant, tickets, trail, exported_at=now,
+                               say=partial(t, plant.language), joined_by=joined_by)
+        exports.save_workbook(book, args.out, plant=plant, stem="tickets", now=now,
+                              summary=summary)
+    elif args.format == "csv":
+        exports.deliver(export_csv(plant, tickets, joined_by), args.out, summary=summary)
     else:
-        data = (json.dumps(export_json(plant, tickets, joined_by), ensure_ascii=False,
-                           indent=2) + "\n").encode()
-    if args.out:
-        Path(args.out).write_bytes(data)
-        print(f"wrote {args.out}: {len(tickets)} tickets")
-    else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)  # bytes as exported: the CSV's BOM survives any locale
-        sys.stdout.buffer.flush()
+        data = json.dumps(export_json(plant, tickets, joined_by), ensure_ascii=False, indent=2)
+        exports.deliver(data + "\n", args.out, summary=summary)
     return 0
 
 
 def cmd_major_export(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
     from functools import partial
-    from zoneinfo import ZoneInfo
 
+    from bot import exports
     from bot.plantfile import read_plant
     from handlers.i18n import t
     from reports.major_register import register_json, register_workbook
-    from storage.database import make_engine
-    from storage.uow import SqlUnitOfWork
 
     settings = load_settings(_overrides(args))
     plant = read_plant(settings.plant_file)
-    engine = make_engine(settings.database_url)
-    try:
-        with SqlUnitOfWork(engine) as uow:
-            graded = uow.majors.graded()
-    finally:
-        engine.dispose()
+    graded = exports.read(settings, lambda uow: uow.majors.graded())
+    summary = f"{len(graded)} major hazards"
     if args.format == "xlsx":
         now = datetime.now(UTC)
-        local = now.astimezone(ZoneInfo(plant.timezone))
-        out = Path(args.output or f"major-hazards-{local:%Y%m%d}.xlsx")
-        register_workbook(plant, graded, exported_at=now,
-                          say=partial(t, plant.language)).save(out)
-        print(f"wrote {out}: {len(graded)} major hazards")
-        return 0
-    data = json.dumps(register_json(plant, graded), ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        Path(args.output).write_text(data, encoding="utf-8")
-        print(f"wrote {args.output}: {len(graded)} major hazards")
+        book = register_workbook(plant, graded, exported_at=now, say=partial(t, plant.language))
+        exports.save_workbook(book, args.output, plant=plant, stem="major-hazards", now=now,
+                              summary=summary)
     else:
-        sys.stdout.write(data)
+        data = json.dumps(register_json(plant, graded), ensure_ascii=False, indent=2)
+        exports.deliver(data + "\n", args.output, summary=summary)
     return 0
 
 

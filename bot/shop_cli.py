@@ -7,8 +7,6 @@ import json
 import sys
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
 from core.shop import OrderStatus
@@ -16,33 +14,23 @@ from core.shop import OrderStatus
 
 def shop_orders(settings: Settings, *, status: str, fmt: str, output: str | None) -> int:
     """The orders with `status` (or all), oldest first, as JSON or a printable XLSX."""
+    from bot import exports
     from bot.plantfile import read_plant
     from handlers.i18n import t
     from reports.shop_orders import orders_json, orders_workbook
-    from storage.database import make_engine
-    from storage.uow import SqlUnitOfWork
 
     plant = read_plant(settings.plant_file)
     wanted = None if status == "all" else (OrderStatus(status),)
-    engine = make_engine(settings.database_url)
-    try:
-        with SqlUnitOfWork(engine) as uow:
-            orders = uow.shop.orders(wanted)
-    finally:
-        engine.dispose()
+    orders = exports.read(settings, lambda uow: uow.shop.orders(wanted))
+    summary = f"{len(orders)} orders"
     if fmt == "xlsx":
         now = datetime.now(UTC)
-        local = now.astimezone(ZoneInfo(plant.timezone))
-        out = Path(output or f"shop-orders-{local:%Y%m%d}.xlsx")
-        orders_workbook(plant, orders, exported_at=now, say=partial(t, plant.language)).save(out)
-        print(f"wrote {out}: {len(orders)} orders")
-        return 0
-    data = json.dumps(orders_json(plant, orders), ensure_ascii=False, indent=2) + "\n"
-    if output:
-        Path(output).write_text(data, encoding="utf-8")
-        print(f"wrote {output}: {len(orders)} orders")
+        book = orders_workbook(plant, orders, exported_at=now, say=partial(t, plant.language))
+        exports.save_workbook(book, output, plant=plant, stem="shop-orders", now=now,
+                              summary=summary)
     else:
-        sys.stdout.write(data)
+        data = json.dumps(orders_json(plant, orders), ensure_ascii=False, indent=2)
+        exports.deliver(data + "\n", output, summary=summary)
     return 0
 
 
